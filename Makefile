@@ -37,7 +37,6 @@ docker: ## Make sure a Docker daemon runs on this machine (installs Debian's doc
 lab: setup docker ## Build the lab workstation and serve the hub on it
 	ansible-playbook tests/lab/create.yml -i inventories/lab
 	ansible-playbook playbooks/site.yml -i inventories/lab
-	ansible-playbook tests/lab/next-steps.yml -i inventories/lab
 
 lab-destroy: setup ## Remove the lab's node containers and volumes
 	ansible-playbook tests/lab/destroy.yml -i inventories/lab

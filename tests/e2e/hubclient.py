@@ -1,0 +1,140 @@
+"""A small HTTP client for a real JupyterHub with NativeAuthenticator.
+
+It does what a person does in a browser (sign up, log in, authorize users at
+/hub/authorize, pick a profile) and what a notebook client does (server API,
+contents API), against the hub through its proxy. No mocks: every call is HTTP.
+"""
+
+from __future__ import annotations
+
+import time
+
+import requests
+
+
+class HubError(AssertionError):
+    pass
+
+
+class HubUser:
+    def __init__(self, base_url: str, name: str, password: str, verify: bool = False):
+        self.base = base_url.rstrip("/")
+        self.name = name
+        self.password = password
+        self.s = requests.Session()
+        self.s.verify = verify
+        self.token: str | None = None
+
+    # ---- browser-like forms ----------------------------------------------
+    def _xsrf(self, path: str) -> str:
+        r = self.s.get(f"{self.base}{path}", timeout=30)
+        r.raise_for_status()
+        tok = self.s.cookies.get("_xsrf", path="/hub/")
+        if not tok:
+            raise HubError(f"no _xsrf cookie after GET {path}")
+        return tok
+
+    def signup(self) -> str:
+        data = {
+            "_xsrf": self._xsrf("/hub/signup"),
+            "username": self.name,
+            "signup_password": self.password,
+            "signup_password_confirmation": self.password,
+        }
+        r = self.s.post(f"{self.base}/hub/signup", data=data, timeout=30)
+        r.raise_for_status()
+        return r.text
+
+    def login(self, password: str | None = None) -> bool:
+        """POST the login form; True when the hub let us in."""
+        data = {
+            "_xsrf": self._xsrf("/hub/login"),
+            "username": self.name,
+            "password": self.password if password is None else password,
+        }
+        r = self.s.post(f"{self.base}/hub/login", data=data, allow_redirects=False, timeout=30)
+        return r.status_code == 302 and "/hub/login" not in r.headers.get("Location", "")
+
+    def authorize(self, other: str) -> None:
+        """As an admin, flip `other` to authorized at /hub/authorize."""
+        page = self.s.get(f"{self.base}/hub/authorize", timeout=30)
+        page.raise_for_status()
+        if other not in page.text:
+            raise HubError(f"{other} is not listed at /hub/authorize")
+        r = self.s.get(f"{self.base}/hub/authorize/{other}", timeout=30)
+        r.raise_for_status()
+
+    # ---- REST API --------------------------------------------------------
+    def api_token(self) -> str:
+        """Ask the hub for an API token of our own (cookie + XSRF header)."""
+        xsrf = self._xsrf("/hub/home")
+        r = self.s.post(
+            f"{self.base}/hub/api/users/{self.name}/tokens",
+            json={"note": "jupyterfleet e2e", "expires_in": 3600},
+            headers={"X-XSRFToken": xsrf},
+            timeout=30,
+        )
+        if r.status_code != 201:
+            raise HubError(f"token request: {r.status_code} {r.text[:300]}")
+        self.token = r.json()["token"]
+        return self.token
+
+    def _h(self) -> dict:
+        if not self.token:
+            self.api_token()
+        return {"Authorization": f"token {self.token}"}
+
+    def api(self, method: str, path: str, **kw) -> requests.Response:
+        return self.s.request(method, f"{self.base}{path}", headers=self._h(), timeout=60, **kw)
+
+    def model(self) -> dict:
+        r = self.api("GET", f"/hub/api/users/{self.name}")
+        r.raise_for_status()
+        return r.json()
+
+    def start(self, profile: str | None = None, timeout: float = 180) -> dict:
+        body = {"profile": profile} if profile else {}
+        r = self.api("POST", f"/hub/api/users/{self.name}/server", json=body)
+        if r.status_code not in (201, 202):
+            raise HubError(f"start: {r.status_code} {r.text[:300]}")
+        return self.wait_ready(timeout)
+
+    def wait_ready(self, timeout: float = 180) -> dict:
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            srv = self.model().get("servers", {}).get("", {})
+            if srv.get("ready"):
+                return srv
+            time.sleep(2)
+        raise HubError(f"{self.name}'s server not ready after {timeout}s: {self.model()}")
+
+    def stop(self, timeout: float = 120) -> None:
+        r = self.api("DELETE", f"/hub/api/users/{self.name}/server")
+        if r.status_code not in (202, 204):
+            raise HubError(f"stop: {r.status_code} {r.text[:300]}")
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            if "" not in self.model().get("servers", {}):
+                return
+            time.sleep(2)
+        raise HubError(f"{self.name}'s server did not stop within {timeout}s")
+
+    # ---- the user's own server, through the proxy --------------------------
+    def server(self, method: str, path: str, **kw) -> requests.Response:
+        return self.api(method, f"/user/{self.name}{path}", **kw)
+
+    def put_file(self, path: str, content: str) -> None:
+        r = self.server(
+            "PUT",
+            f"/api/contents/{path}",
+            json={"type": "file", "format": "text", "content": content},
+        )
+        if r.status_code not in (200, 201):
+            raise HubError(f"put {path}: {r.status_code} {r.text[:300]}")
+
+    def get_file(self, path: str) -> str | None:
+        r = self.server("GET", f"/api/contents/{path}?content=1&type=file&format=text")
+        if r.status_code == 404:
+            return None
+        r.raise_for_status()
+        return r.json()["content"]
