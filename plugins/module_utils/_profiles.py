@@ -776,3 +776,68 @@ def profiles(value, defaults=None):
     if default_index is None:
         result[0]["default"] = True
     return result
+
+
+# ---- matching profiles to nodes ------------------------------------------------
+
+NODE_EXPECTED = (
+    "expected a dict with hostname (str), role (manager or worker), labels (dict) and"
+    " optionally platform_os, platform_arch, engine_labels (dict)"
+)
+
+
+def _node(value):
+    if not isinstance(value, dict) or not isinstance(value.get("hostname"), str):
+        raise ProfileError(f"{_show(value)} is not a node: {NODE_EXPECTED}")
+    if value.get("role") not in ("manager", "worker"):
+        raise ProfileError(f"{_show(value)} is not a node: {NODE_EXPECTED}")
+    for key in ("labels", "engine_labels"):
+        if not isinstance(value.get(key, {}), dict):
+            raise ProfileError(f"{_show(value)} is not a node: {NODE_EXPECTED}")
+    return value
+
+
+def _node_attribute(node, key):
+    """The value a constraint key reads on a node, or None where the node does not say."""
+    if key.startswith("node.labels."):
+        found = node.get("labels", {}).get(key[len("node.labels.") :])
+    elif key.startswith("engine.labels."):
+        found = node.get("engine_labels", {}).get(key[len("engine.labels.") :])
+    else:
+        found = {
+            "node.hostname": node.get("hostname"),
+            "node.role": node.get("role"),
+            "node.id": node.get("id"),
+            "node.platform.os": node.get("platform_os"),
+            "node.platform.arch": node.get("platform_arch"),
+        }[key]
+    return None if found is None else str(found)
+
+
+def constraints_match(constraints, node):
+    """True when every placement constraint holds on the node (as swarm decides it).
+
+    A label the node does not have fails ``==`` and passes ``!=``, as in swarm.
+    """
+    node = _node(node)
+    for text in placement_constraints(constraints):
+        match = _CONSTRAINT_RE.match(text)
+        have = _node_attribute(node, match["key"])
+        equal = have is not None and have == match["value"]
+        if (match["op"] == "==") != equal:
+            return False
+    return True
+
+
+def profiles_for_node(profiles, node):
+    """The profiles (normalised by ``profiles``) whose placement lets them run on the node."""
+    if not _is_list(profiles):
+        raise ProfileError(f"{_show(profiles)} is not a list of profiles")
+    out = []
+    for index, profile in enumerate(profiles):
+        if not isinstance(profile, dict) or "name" not in profile:
+            raise ProfileError(f"profiles[{index}] {_show(profile)} is not a profile")
+        placement = profile.get("placement", profile.get("constraints", []))
+        if constraints_match(placement, node):
+            out.append(profile)
+    return out

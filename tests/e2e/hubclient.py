@@ -138,3 +138,25 @@ class HubUser:
             return None
         r.raise_for_status()
         return r.json()["content"]
+
+
+def progress_message(user: HubUser, timeout: float = 120) -> dict:
+    """Follow the spawn's progress events until the hub says ready or failed."""
+    import json
+
+    end = time.monotonic() + timeout
+    last: dict = {}
+    with user.s.get(
+        f"{user.base}/hub/api/users/{user.name}/server/progress",
+        headers=user._h(),
+        stream=True,
+        timeout=timeout,
+    ) as r:
+        for line in r.iter_lines(decode_unicode=True):
+            if time.monotonic() > end:
+                break
+            if line and line.startswith("data:"):
+                last = json.loads(line[5:])
+                if last.get("ready") or last.get("failed"):
+                    return last
+    return last

@@ -1,0 +1,182 @@
+"""Middle-team mode on a real three-node swarm: placement, GPUs, resilience.
+
+Tests run top to bottom and share the users they create.
+"""
+
+import json
+import time
+import uuid
+
+import pytest
+import requests
+from conftest import CPU, GPU, MANAGER
+from hubclient import HubUser, progress_message
+
+PW = {u: f"{u}-" + uuid.uuid4().hex[:12] for u in ("admin", "carol", "gina", "gus", "gail")}
+
+
+@pytest.fixture(scope="module")
+def users(hub_url):
+    return {u: HubUser(hub_url, u, pw) for u, pw in PW.items()}
+
+
+def _task(nodes, service):
+    """(node hostname, task json) of the running task of a service."""
+    mgr = nodes[MANAGER]
+    tid = mgr.sh(f"docker service ps -q --filter desired-state=running {service}").splitlines()[0]
+    task = json.loads(mgr.sh(f"docker inspect {tid}"))[0]
+    node = mgr.sh(f"docker node inspect -f '{{{{.Description.Hostname}}}}' {task['NodeID']}")
+    return node, task
+
+
+def _gpu_of(nodes, service):
+    node, task = _task(nodes, service)
+    assigned = task.get("AssignedGenericResources") or []
+    ids = [r["NamedResourceSpec"]["Value"] for r in assigned if "NamedResourceSpec" in r]
+    return node, ids
+
+
+def test_three_nodes_with_roles_and_labels(nodes):
+    mgr = nodes[MANAGER]
+    lines = mgr.sh("docker node ls --format '{{.Hostname}} {{.ManagerStatus}} {{.Status}}'")
+    got = dict((ln.split(" ", 1)[0], ln.split(" ", 1)[1]) for ln in lines.splitlines())
+    assert set(got) == {MANAGER, GPU, CPU}
+    assert got[MANAGER].startswith("Leader")
+    assert got[GPU] == " Ready" or got[GPU].endswith("Ready")
+    labels = {
+        n: json.loads(mgr.sh(f"docker node inspect -f '{{{{json .Spec.Labels}}}}' {n}"))
+        for n in (MANAGER, GPU, CPU)
+    }
+    assert labels[GPU]["calculation_type"] == "gpu"
+    assert labels[GPU]["rack"] == "a", "inventory labels are merged in"
+    assert labels[CPU]["calculation_type"] == "cpu"
+    assert labels[MANAGER]["calculation_type"] == "cpu"
+
+
+def test_gpu_worker_advertises_its_gpus(nodes):
+    res = json.loads(
+        nodes[MANAGER].sh(
+            f"docker node inspect -f '{{{{json .Description.Resources.GenericResources}}}}' {GPU}"
+        )
+    )
+    ids = sorted(r["NamedResourceSpec"]["Value"] for r in res)
+    assert ids == ["GPU-fake0", "GPU-fake1"]
+
+
+def test_overlay_network_is_attachable(nodes):
+    out = nodes[MANAGER].sh(
+        "docker network inspect -f '{{.Driver}} {{.Attachable}} {{.Scope}}' jupyterhub_network"
+    )
+    assert out == "overlay true swarm"
+
+
+def _repos(node):
+    return set(
+        ln.rsplit(":", 1)[0]
+        for ln in node.sh("docker image ls --format '{{.Repository}}:{{.Tag}}'").splitlines()
+    )
+
+
+def test_profile_images_are_exactly_where_they_can_run(nodes):
+    reg = f"{nodes[MANAGER].ip}:5000"
+    repos = {n: _repos(node) for n, node in nodes.items()}
+    cpu_repo = {r for r in repos[CPU] if r.endswith("/jupyterfleet/notebook")}
+    gpu_repo = {r for r in repos[GPU] if r.endswith("/jupyterfleet/notebook-gpu")}
+    assert cpu_repo, f"CPU image missing on the CPU worker: {repos[CPU]}"
+    assert gpu_repo, f"GPU image missing on the GPU worker: {repos[GPU]}"
+    assert not any(r.endswith("/jupyterfleet/notebook-gpu") for r in repos[CPU] | repos[MANAGER])
+    assert not any(r.endswith("/jupyterfleet/notebook") for r in repos[GPU] | repos[MANAGER])
+    assert all(r.startswith(reg) or "/" in r for r in cpu_repo | gpu_repo)
+
+
+def test_hub_answers_through_the_proxy(hub_url, users):
+    assert requests.get(f"{hub_url}/hub/health", timeout=10).status_code == 200
+    users["admin"].signup()
+    assert users["admin"].login()
+    for u in ("carol", "gina", "gus", "gail"):
+        users[u].signup()
+        users["admin"].authorize(u)
+        assert users[u].login(), u
+
+
+def test_cpu_profile_runs_on_the_cpu_worker(users, nodes):
+    users["carol"].start(profile="cpu")
+    node, _ = _task(nodes, "jupyter-carol")
+    assert node == CPU
+    assert users["carol"].server("GET", "/api/status").status_code == 200
+
+
+def test_gpu_profile_gets_a_gpu_of_its_own(users, nodes):
+    users["gina"].start(profile="gpu")
+    node, ids = _gpu_of(nodes, "jupyter-gina")
+    assert node == GPU and len(ids) == 1
+    users["gus"].start(profile="gpu")
+    node2, ids2 = _gpu_of(nodes, "jupyter-gus")
+    assert node2 == GPU and len(ids2) == 1
+    assert {ids[0], ids2[0]} == {"GPU-fake0", "GPU-fake1"}, "two users, two different GPUs"
+    env = nodes[GPU].sh(
+        "docker inspect -f '{{range .Config.Env}}{{println .}}{{end}}' "
+        "$(docker ps -q --filter label=com.docker.swarm.service.name=jupyter-gina)"
+    )
+    assert f"DOCKER_RESOURCE_GPU={ids[0]}" in env.splitlines()
+
+
+def test_third_gpu_user_is_refused_clearly(users, nodes):
+    gail = users["gail"]
+    r = gail.api("POST", f"/hub/api/users/{gail.name}/server", json={"profile": "gpu"})
+    assert r.status_code in (201, 202)
+    event = progress_message(gail, timeout=120)
+    assert event.get("failed") is True, event
+    assert "No GPU is free" in event["message"], event
+    # nothing of gail's is left holding (or waiting for) a GPU
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and nodes[MANAGER].sh(
+        "docker service ls -q --filter name=jupyter-gail"
+    ):
+        time.sleep(1)
+    assert nodes[MANAGER].sh("docker service ls -q --filter name=jupyter-gail") == ""
+    _, ids = _gpu_of(nodes, "jupyter-gina")
+    _, ids2 = _gpu_of(nodes, "jupyter-gus")
+    assert sorted(ids + ids2) == ["GPU-fake0", "GPU-fake1"]
+
+
+def test_file_survives_stop_and_start(users):
+    carol = users["carol"]
+    content = "kept " + uuid.uuid4().hex
+    carol.put_file("persist.txt", content)
+    carol.stop()
+    carol.start(profile="cpu")
+    assert carol.get_file("persist.txt") == content
+
+
+def test_hub_comes_back_and_servers_keep_serving(users, nodes, hub_url):
+    mgr = nodes[MANAGER]
+    carol = users["carol"]
+    before = mgr.sh("docker service ps -q --filter desired-state=running jupyter-carol")
+    hub_cid = mgr.sh("docker ps -q --filter label=com.docker.swarm.service.name=jupyterhub")
+    assert hub_cid
+    mgr.sh(f"docker kill {hub_cid}")
+    killed = time.monotonic()
+    # the proxy keeps routing to running servers while the hub is away
+    assert carol.server("GET", "/api/status").status_code == 200
+    back = None
+    while time.monotonic() - killed < 60:
+        try:
+            if requests.get(f"{hub_url}/hub/health", timeout=3).status_code == 200:
+                back = time.monotonic() - killed
+                break
+        except requests.RequestException:
+            pass
+        time.sleep(1)
+    assert back is not None, "the hub was not back within 60 s"
+    assert mgr.sh("docker ps -q --filter label=com.docker.swarm.service.name=jupyterhub") != hub_cid
+    # the user's server was not restarted and still answers through the proxy
+    assert mgr.sh("docker service ps -q --filter desired-state=running jupyter-carol") == before
+    assert carol.server("GET", "/api/status").status_code == 200
+    # accounts live in PostgreSQL: users log in again without signing up again
+    again = HubUser(hub_url, "carol", PW["carol"])
+    deadline = time.monotonic() + 30
+    while not again.login() and time.monotonic() < deadline:
+        time.sleep(2)
+    assert again.login()
+    assert again.model()["servers"][""]["ready"] is True
