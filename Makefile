@@ -14,7 +14,7 @@ export PYTHONPATH := $(COLLECTIONS)
 SCENARIO ?=
 SCENARIOS := $(notdir $(patsubst %/molecule.yml,%,$(wildcard molecule/*/molecule.yml)))
 
-.PHONY: help setup docker lab lab-destroy test lint unit e2e build clean
+.PHONY: help setup docker lab lab-destroy test lint unit badinput e2e build clean
 
 help: ## Show this help
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -56,7 +56,10 @@ e2e: setup docker ## Molecule scenarios (all, or SCENARIO=name)
 build: setup ## Build the collection tarball
 	ansible-galaxy collection build --force --output-path .cache/dist
 
-test: lint unit build e2e ## Everything CI runs
+test: lint unit build badinput e2e ## Everything CI runs
 
 clean: ## Remove the virtualenv and caches
 	rm -rf $(VENV) .cache
+
+badinput: setup docker ## The bad-inventory suite: each case must fail before touching a host
+	pytest -q -p no:cacheprovider tests/badinput

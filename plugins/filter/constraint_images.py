@@ -21,21 +21,27 @@ description:
     as docker image references C([registry[:port]/]path[:tag][@sha256:<64 hex digits>]).
   - A list in the output shape is accepted too, and validated.
   - See P(jupyterfleet.hub.to_constraint_images#filter) for the inverse.
-positional: _input
+positional: _input, gpus
 options:
   _input:
     description:
       - The encoded string. V(null) or an empty string gives an empty list.
     type: raw
     required: true
+  gpus:
+    description:
+      - The seed's C(SPAWNER_CONSTRAINT_WITH_GPUS), C(name->count;...). Each named entry gets a
+        C(gpus) key with its count; a name that is no entry is an error.
+    type: str
 """
 
 EXAMPLES = r"""
 - name: Read a SPAWNER_CONSTRAINT_IMAGES value
   ansible.builtin.debug:
-    msg: >-
-      {{ 'jetson:node.labels.calculation_type==gpu->hsz1273327/gpu-torch-notebook:pytorch2.0.1-cuda11.8.0-notebook6.5.4;quant:node.labels.calculation_type==cpu->hsz1273327/quant-notebook:notebook-6.5.4'
-         | jupyterfleet.hub.constraint_images }}
+    msg: "{{ seed_value | jupyterfleet.hub.constraint_images }}"
+  vars:
+    seed_value: "jetson:node.labels.calculation_type==gpu->hsz1273327/gpu-torch-notebook:pytorch2.0.1-cuda11.8.0-notebook6.5.4;\
+      quant:node.labels.calculation_type==cpu->hsz1273327/quant-notebook:notebook-6.5.4"
   # => [{"name": "jetson", "constraints": ["node.labels.calculation_type==gpu"],
   #      "image": "hsz1273327/gpu-torch-notebook:pytorch2.0.1-cuda11.8.0-notebook6.5.4"},
   #     {"name": "quant", "constraints": ["node.labels.calculation_type==cpu"],
@@ -68,14 +74,15 @@ _value:
 from ansible.errors import AnsibleFilterError
 from ansible_collections.jupyterfleet.hub.plugins.module_utils._profiles import (
     ProfileError,
+    apply_constraint_gpus,
     parse_constraint_images,
 )
 
 
-def constraint_images(value):
+def constraint_images(value, gpus=None):
     """``name:c1,c2->image;name2->image2`` -> ``[{name, constraints, image}, ...]``."""
     try:
-        return parse_constraint_images(value)
+        return apply_constraint_gpus(parse_constraint_images(value), gpus)
     except ProfileError as exc:
         raise AnsibleFilterError(f"constraint_images: {exc}") from None
 

@@ -313,6 +313,38 @@ def parse_constraint_images(value):
     return entries
 
 
+CONSTRAINT_GPUS_EXPECTED = "expected name->count entries separated by ';', like jetson->1;big->2"
+
+
+def apply_constraint_gpus(entries, value):
+    """Add the seed's ``SPAWNER_CONSTRAINT_WITH_GPUS`` (``name->count;...``) to parsed entries.
+
+    Every name must be one of the entries'; the count is a whole number >= 0.
+    """
+    if value in (None, ""):
+        return entries
+    if not isinstance(value, str):
+        raise ProfileError(f"{_show(value)} is not a GPU count string: {CONSTRAINT_GPUS_EXPECTED}")
+    names = {e["name"] for e in entries}
+    counts = {}
+    for raw in value.split(";"):
+        text = raw.strip()
+        if not text:
+            continue
+        name, arrow, count = (part.strip() for part in text.partition("->"))
+        if not arrow or not count.isdigit():
+            raise ProfileError(
+                f"GPU entry {_show(text)} is not a GPU count: {CONSTRAINT_GPUS_EXPECTED}"
+            )
+        if name not in names:
+            raise ProfileError(
+                f"GPU entry {_show(text)} names {_show(name)}, which is not an image entry;"
+                f" expected one of {', '.join(sorted(names)) or 'no names (no image entries)'}"
+            )
+        counts[name] = int(count)
+    return [dict(e, gpus=counts[e["name"]]) if e["name"] in counts else e for e in entries]
+
+
 def to_constraint_images(value):
     """Render ``[{name, constraints, image}]`` (or full profiles) as the seed's string."""
     if value is None:

@@ -39,7 +39,7 @@ def _gpu_of(nodes, service):
 def test_three_nodes_with_roles_and_labels(nodes):
     mgr = nodes[MANAGER]
     lines = mgr.sh("docker node ls --format '{{.Hostname}} {{.ManagerStatus}} {{.Status}}'")
-    got = dict((ln.split(" ", 1)[0], ln.split(" ", 1)[1]) for ln in lines.splitlines())
+    got = {ln.split(" ", 1)[0]: ln.split(" ", 1)[1] for ln in lines.splitlines()}
     assert set(got) == {MANAGER, GPU, CPU}
     assert got[MANAGER].startswith("Leader")
     assert got[GPU] == " Ready" or got[GPU].endswith("Ready")
@@ -71,10 +71,10 @@ def test_overlay_network_is_attachable(nodes):
 
 
 def _repos(node):
-    return set(
+    return {
         ln.rsplit(":", 1)[0]
         for ln in node.sh("docker image ls --format '{{.Repository}}:{{.Tag}}'").splitlines()
-    )
+    }
 
 
 def test_profile_images_are_exactly_where_they_can_run(nodes):

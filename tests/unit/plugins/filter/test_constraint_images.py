@@ -138,3 +138,34 @@ def test_bad(value, message):
 
 def test_filter_map():
     assert FilterModule().filters() == {"constraint_images": constraint_images}
+
+
+SEED_GPUS = [
+    ("jetson->1", {"jetson": 1}),
+    ("jetson->1;quant->0", {"jetson": 1, "quant": 0}),
+    (" jetson -> 2 ; ", {"jetson": 2}),
+    ("", {}),
+    (None, {}),
+]
+
+
+@pytest.mark.parametrize("gpus, expected", SEED_GPUS)
+def test_seed_gpus(gpus, expected):
+    seed = "jetson:node.labels.calculation_type==gpu->gpu:1;quant->cpu:1"
+    got = {e["name"]: e.get("gpus") for e in constraint_images(seed, gpus)}
+    assert {k: v for k, v in got.items() if v is not None} == expected
+
+
+SEED_GPUS_BAD = [
+    ("jetson", "GPU entry 'jetson' is not a GPU count: expected name->count entries"),
+    ("jetson->x", "GPU entry 'jetson->x' is not a GPU count"),
+    ("jetson->-1", "GPU entry 'jetson->-1' is not a GPU count"),
+    ("nano->1", "GPU entry 'nano->1' names 'nano', which is not an image entry; expected one of"),
+    (3, "3 is not a GPU count string"),
+]
+
+
+@pytest.mark.parametrize("gpus, message", SEED_GPUS_BAD)
+def test_seed_gpus_bad(gpus, message):
+    with pytest.raises(AnsibleFilterError, match="^constraint_images: " + re.escape(message)):
+        constraint_images("jetson->gpu:1;quant->cpu:1", gpus)

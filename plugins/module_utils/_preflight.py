@@ -1,0 +1,171 @@
+# Copyright (c) jupyterfleet developers
+# Apache License 2.0 (see https://www.apache.org/licenses/LICENSE-2.0)
+"""Whole-inventory checks the roles' argument specs cannot express.
+
+``problems(data)`` returns one message per problem, each naming the variable at
+fault and what was expected, so the preflight can report all of them at once.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.jupyterfleet.hub.plugins.module_utils._profiles import (
+    ProfileError,
+    apply_constraint_gpus,
+    constraints_match,
+    env_string,
+    parse_constraint_images,
+)
+from ansible_collections.jupyterfleet.hub.plugins.module_utils._profiles import (
+    profiles as normalize_profiles,
+)
+
+NATIVE_FORBIDDEN = (",", " ", "/")
+DB_SCHEMES = ("sqlite://", "postgresql://", "postgresql+psycopg2://", "postgres://")
+
+
+def _nodes(host, calc_label):
+    """The node(s) a host may be: a host whose GPUs are detected at run time may be either."""
+    gpus = host.get("gpus")
+    kinds = ["gpu", "cpu"] if gpus is None else (["gpu"] if gpus else ["cpu"])
+    for kind in kinds:
+        labels = {calc_label: kind}
+        labels.update({str(k): str(v) for k, v in (host.get("labels") or {}).items()})
+        yield {"hostname": host["name"], "role": host["role"], "labels": labels}
+
+
+def _profile_problems(data):
+    out = []
+    hosts = data["hosts"]
+    calc = data.get("calc_label", "calculation_type")
+    swarm = data["mode"] == "swarm"
+    known_gpu_counts = [len(h["gpus"]) for h in hosts if h.get("gpus") is not None]
+    may_have_gpus = any(h.get("gpus") is None or len(h["gpus"]) > 0 for h in hosts)
+    all_known = all(h.get("gpus") is not None for h in hosts)
+    for p in data["profiles"]:
+        where = f"fleet_profiles: profile '{p['name']}'"
+        if swarm:
+            fits = [
+                h
+                for h in hosts
+                if any(constraints_match(p["placement"], n) for n in _nodes(h, calc))
+            ]
+            if not fits:
+                out.append(
+                    f"{where} has constraints {p['placement']} that no host of the inventory"
+                    f" matches; expected constraints that some node meets (node.labels.{calc}"
+                    " is gpu or cpu from its GPUs, plus its swarm_node_labels; node.role is"
+                    " manager or worker; node.hostname is its inventory name)"
+                )
+        if p["gpus"]:
+            if not may_have_gpus:
+                out.append(
+                    f"{where} asks for {p['gpus']} GPU(s) but no host has a GPU"
+                    " (nvidia_toolkit_gpus is [] everywhere); expected a GPU host in the"
+                    " inventory, or gpus: 0"
+                )
+            elif all_known and max(known_gpu_counts, default=0) < p["gpus"]:
+                out.append(
+                    f"{where} asks for {p['gpus']} GPUs but the most any host has is"
+                    f" {max(known_gpu_counts, default=0)}; expected gpus of at most that"
+                )
+    return out
+
+
+def _hub_problems(data):
+    out = []
+    hub = data["hub"]
+    for admin in hub["admin_users"]:
+        if not isinstance(admin, str) or not admin or any(c in admin for c in NATIVE_FORBIDDEN):
+            out.append(
+                f"jupyterhub_auth_admin_users: {admin!r} cannot sign up with NativeAuthenticator;"
+                " expected a non-empty name without commas, spaces or slashes"
+            )
+    url = hub.get("db_url") or ""
+    if url and not url.startswith(DB_SCHEMES):
+        out.append(
+            f"jupyterhub_db_url: {url.split('://')[0] + '://...' if '://' in url else url!r}"
+            " is not a database JupyterHub can use here; expected sqlite:///... or"
+            " postgresql://user:password@host:5432/db (or empty for the default)"
+        )
+    port, hub_port, api_port = hub["port"], hub["hub_port"], hub["proxy_api_port"]
+    if port in (hub_port, api_port):
+        clash = "jupyterhub_hub_port" if port == hub_port else "jupyterhub_proxy_api_port"
+        out.append(
+            f"jupyterhub_port: {port} is also {clash}; expected a public port different from"
+            f" the hub's API port ({hub_port}) and the proxy's API port ({api_port})"
+        )
+    if hub_port == api_port:
+        out.append(
+            f"jupyterhub_proxy_api_port: {api_port} is also jupyterhub_hub_port; expected"
+            " two different ports"
+        )
+    if bool(hub.get("ssl_key")) != bool(hub.get("ssl_cert")):
+        missing = "jupyterhub_ssl_cert" if hub.get("ssl_key") else "jupyterhub_ssl_key"
+        out.append(
+            f"{missing}: HTTPS needs both a key and a certificate, and only the"
+            f" {'key' if hub.get('ssl_key') else 'certificate'} is set; expected both or neither"
+        )
+    return out
+
+
+def _storage_problems(data):
+    out = []
+    st = data["storage"]
+    kind = st["type"]
+    if data["mode"] == "single" and kind != "local":
+        out.append(
+            f"fleet_storage: {kind!r} is for swarm mode; expected 'local' (or 'auto') on a"
+            " single workstation"
+        )
+    if kind in ("nfs3", "nfs4"):
+        if not st.get("nfs_host") and not st.get("nfs_server"):
+            out.append(
+                f"fleet_nfs_host: fleet_storage {kind} needs an NFS server; expected a host"
+                " name or address, or fleet_nfs_server: true to export from the hub host"
+            )
+        if not str(st.get("nfs_export") or "").startswith("/"):
+            out.append(
+                f"fleet_nfs_export: {st.get('nfs_export')!r} is not an exported path; expected"
+                f" an absolute path such as /srv/jupyterfleet/notebooks for fleet_storage {kind}"
+            )
+    if kind == "bind" and not str(st.get("bind_root") or "").startswith("/"):
+        out.append(
+            f"fleet_storage_bind_root: {st.get('bind_root')!r} is not a path; expected an"
+            " absolute path present on every node"
+        )
+    return out
+
+
+def _normalise(data):
+    """Turn the raw inventory values into what the checks compare; report what is malformed."""
+    out = []
+    seed = []
+    try:
+        seed = apply_constraint_gpus(
+            parse_constraint_images(data.get("seed_constraint_images")),
+            data.get("seed_constraint_with_gpus"),
+        )
+    except ProfileError as exc:
+        out.append(f"fleet_seed_constraint_images / fleet_seed_constraint_with_gpus: {exc}")
+    try:
+        data["profiles"] = normalize_profiles(
+            list(data.get("raw_profiles") or []) + seed, data.get("profile_defaults")
+        )
+    except ProfileError as exc:
+        data["profiles"] = []
+        out.append(f"fleet_profiles: {exc}")
+    try:
+        env_string(data["hub"].get("environment"))
+    except ProfileError as exc:
+        out.append(f"jupyterhub_spawner_environment: {exc}")
+    return out
+
+
+def problems(data):
+    """All problems of the fleet described by ``data`` (see the preflight role)."""
+    data = dict(data)
+    try:
+        found = _normalise(data) if "raw_profiles" in data else []
+        return found + _profile_problems(data) + _hub_problems(data) + _storage_problems(data)
+    except (KeyError, TypeError, ProfileError) as exc:
+        return [f"preflight: could not check the inventory: {exc!r}"]
