@@ -223,6 +223,8 @@ def test_bad_inventory_fails_before_any_host(case, run_site):
     for pattern in patterns:
         assert pattern in out, f"{case}: {pattern!r} not in the output\n{out[-4000:]}"
     # no task ran on any inventory host: only the controller's preflight played
-    touched = re.findall(r"^(?:ok|changed|fatal|skipping): \[(?!localhost)([^\]]+)\]", out, re.M)
+    touched = re.findall(
+        r"^(?:ok|changed|fatal|skipping): \[(?!localhost)([^\]]+)\]", out, re.MULTILINE
+    )
     assert touched == [], f"{case}: tasks ran on {sorted(set(touched))}"
     assert "Install Docker" not in out or "PLAY [Install Docker" not in out
