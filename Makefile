@@ -14,7 +14,7 @@ export PYTHONPATH := $(COLLECTIONS)
 SCENARIO ?=
 SCENARIOS := $(notdir $(patsubst %/molecule.yml,%,$(wildcard molecule/*/molecule.yml)))
 
-.PHONY: help setup docker lab lab-destroy test lint unit badinput e2e build clean
+.PHONY: help setup docker lab lab-swarm lab-destroy test lint unit badinput e2e build clean
 
 help: ## Show this help
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -38,8 +38,9 @@ lab: setup docker ## Build the lab workstation and serve the hub on it
 	ansible-playbook tests/lab/create.yml -i inventories/lab
 	ansible-playbook playbooks/site.yml -i inventories/lab
 
-lab-destroy: setup ## Remove the lab's node containers and volumes
+lab-destroy: setup ## Remove the labs' node containers and volumes
 	ansible-playbook tests/lab/destroy.yml -i inventories/lab
+	ansible-playbook tests/lab/destroy.yml -i inventories/lab-swarm
 
 lint: setup ## yamllint, ansible-lint (production profile), ruff
 	yamllint -s .
@@ -63,3 +64,7 @@ clean: ## Remove the virtualenv and caches
 
 badinput: setup docker ## The bad-inventory suite: each case must fail before touching a host
 	pytest -q -p no:cacheprovider tests/badinput
+
+lab-swarm: setup docker ## Build a three-node swarm lab (manager, GPU worker, CPU worker) and serve the hub
+	ansible-playbook tests/lab/create.yml -i inventories/lab-swarm
+	ansible-playbook playbooks/site.yml -i inventories/lab-swarm
