@@ -88,13 +88,18 @@ def _hub_problems(data):
             " postgresql://user:password@host:5432/db (or empty for the default)"
         )
     port, hub_port, api_port = hub["port"], hub["hub_port"], hub["proxy_api_port"]
+    if data["mode"] != "swarm":
+        api_port = None  # one workstation: the hub starts the proxy, its API stays inside
     if port in (hub_port, api_port):
         clash = "jupyterhub_hub_port" if port == hub_port else "jupyterhub_proxy_api_port"
+        others = f"the hub's API port ({hub_port})" + (
+            f" and the proxy's API port ({api_port})" if api_port is not None else ""
+        )
         out.append(
             f"jupyterhub_port: {port} is also {clash}; expected a public port different from"
-            f" the hub's API port ({hub_port}) and the proxy's API port ({api_port})"
+            f" {others}"
         )
-    if hub_port == api_port:
+    if api_port is not None and hub_port == api_port:
         out.append(
             f"jupyterhub_proxy_api_port: {api_port} is also jupyterhub_hub_port; expected"
             " two different ports"
