@@ -38,3 +38,28 @@ def nodes():
 @pytest.fixture(scope="session")
 def hub_url(nodes):
     return f"http://{nodes[MANAGER].ip}:8000"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """On a failure, attach what swarm and the hub said, for whoever reads the CI log."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.when != "call" or not report.failed:
+        return
+    try:
+        mgr = Node(MANAGER)
+        tasks = mgr.sh(
+            "for s in $(docker service ls --format '{{.Name}}'); do docker service ps --no-trunc"
+            " --format \"$s {{.Node}} {{.DesiredState}} {{.CurrentState}} {{.Error}}\" $s; done",
+            check=False,
+        )
+        logs = mgr.sh(
+            "docker logs --tail 60 $(docker ps -aq --filter"
+            " label=com.docker.swarm.service.name=jupyterhub | head -1) 2>&1",
+            check=False,
+        )
+        report.sections.append(("swarm tasks", tasks))
+        report.sections.append(("hub log", logs))
+    except Exception as exc:  # noqa: BLE001 - diagnostics must never hide the failure
+        report.sections.append(("diagnostics", repr(exc)))
