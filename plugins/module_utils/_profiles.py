@@ -628,16 +628,9 @@ DERIVED_KEYS = (
     "generic_resources",
     "placement",
 )
-#: Keys ``defaults`` may set.
-DEFAULTABLE_KEYS = (
-    "description",
-    "constraints",
-    "gpus",
-    "cpu_limit",
-    "cpu_guarantee",
-    "mem_limit",
-    "mem_guarantee",
-    "environment",
+#: Keys ``defaults`` may set: all but those that identify a profile.
+DEFAULTABLE_KEYS = tuple(
+    k for k in PROFILE_KEYS if k not in ("name", "display_name", "image", "default")
 )
 _BUILTIN_DEFAULTS = {
     "description": "",
