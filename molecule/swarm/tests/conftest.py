@@ -51,7 +51,7 @@ def pytest_runtest_makereport(item, call):
         mgr = Node(MANAGER)
         tasks = mgr.sh(
             "for s in $(docker service ls --format '{{.Name}}'); do docker service ps --no-trunc"
-            " --format \"$s {{.Node}} {{.DesiredState}} {{.CurrentState}} {{.Error}}\" $s; done",
+            ' --format "$s {{.Node}} {{.DesiredState}} {{.CurrentState}} {{.Error}}" $s; done',
             check=False,
         )
         logs = mgr.sh(
