@@ -194,3 +194,25 @@ def test_hub_comes_back_and_servers_keep_serving(users, nodes, hub_url):
         time.sleep(2)
     assert again.login()
     assert again.model()["servers"][""]["ready"] is True
+
+
+def test_nfs_roles_installed_and_rendered(nodes):
+    """NFS cannot be mounted in this kernel: check what the roles installed and wrote."""
+    mgr_ip = nodes[MANAGER].ip
+    exports = nodes[MANAGER].sh("cat /etc/exports.d/jupyterfleet.exports")
+    line = next(ln for ln in exports.splitlines() if not ln.startswith("#"))
+    assert line.startswith("/srv/jupyterfleet/notebooks ")
+    for name in (MANAGER, GPU, CPU):
+        assert (
+            f"{nodes[name].ip}(rw,sync,no_subtree_check,all_squash,anonuid=1000,anongid=100)"
+            in line
+        )
+    assert nodes[MANAGER].sh("stat -c '%u:%g %a' /srv/jupyterfleet/notebooks") == "1000:100 770"
+    assert "install ok installed" in nodes[MANAGER].sh("dpkg -s nfs-kernel-server | grep Status")
+    for name in (MANAGER, GPU, CPU):
+        fstab = nodes[name].sh("cat /etc/fstab")
+        assert (
+            f"{mgr_ip}:/srv/jupyterfleet/notebooks /srv/jupyterfleet/users nfs4 "
+            "rw,hard,noatime,_netdev" in fstab
+        ), fstab
+        assert "install ok installed" in nodes[name].sh("dpkg -s nfs-common | grep Status")
