@@ -17,7 +17,15 @@ if [ -d /run/systemd/system ]; then
   systemctl start docker
 else
   mkdir -p /var/log
-  nohup dockerd >/var/log/jupyterfleet-dockerd.log 2>&1 &
+  # Start it in the root cgroups, not in the cgroup of whatever job called this
+  # script: a job runner that kills its job's cgroup when the job ends would
+  # take the daemon, and every lab node with it, down too (seen on the lab machine).
+  (
+    for procs in /sys/fs/cgroup/*/cgroup.procs; do
+      echo "$BASHPID" >"$procs" 2>/dev/null || true
+    done
+    exec nohup setsid dockerd >/var/log/jupyterfleet-dockerd.log 2>&1
+  ) &
 fi
 for _ in $(seq 60); do
   docker info >/dev/null 2>&1 && exit 0
