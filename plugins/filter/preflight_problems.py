@@ -23,7 +23,8 @@ options:
         C(gpus) (list of GPU ids, or null when detected at run time), C(labels)), C(profiles)
         (as the profiles filter returns them), C(hub) (C(port), C(hub_port), C(proxy_api_port),
         C(admin_users), C(db_url), C(ssl_key), C(ssl_cert)) and C(storage) (C(type),
-        C(nfs_host), C(nfs_server), C(nfs_export), C(bind_root)).
+        C(nfs_host), C(nfs_server), C(nfs_export), C(bind_root)); optionally C(firewall)
+        (C(enabled), C(hub_client_networks), null for the role's default).
     type: dict
     required: true
 """
