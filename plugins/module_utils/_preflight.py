@@ -8,6 +8,8 @@ fault and what was expected, so the preflight can report all of them at once.
 
 from __future__ import annotations
 
+import ipaddress
+
 from ansible_collections.jupyterfleet.hub.plugins.module_utils._profiles import (
     ProfileError,
     apply_constraint_gpus,
@@ -110,6 +112,22 @@ def _hub_problems(data):
             f"{missing}: HTTPS needs both a key and a certificate, and only the"
             f" {'key' if hub.get('ssl_key') else 'certificate'} is set; expected both or neither"
         )
+    if hub.get("ssl_self_signed") and (hub.get("ssl_key") or hub.get("ssl_cert")):
+        out.append(
+            "jupyterhub_ssl_self_signed: true and jupyterhub_ssl_key/jupyterhub_ssl_cert are both"
+            " set; expected either the site's key and certificate or a self-signed one"
+        )
+    if hub.get("ssl_self_signed"):
+        days, renew = (
+            hub.get("ssl_self_signed_days", 3650),
+            hub.get("ssl_self_signed_renew_days", 30),
+        )
+        if days < 1 or renew < 0 or renew >= days:
+            out.append(
+                f"jupyterhub_ssl_self_signed_renew_days: {renew} with jupyterhub_ssl_self_signed_days"
+                f" {days} would make a new certificate on every run; expected"
+                " 0 <= renew days < days"
+            )
     return out
 
 
@@ -138,6 +156,46 @@ def _storage_problems(data):
             f"fleet_storage_bind_root: {st.get('bind_root')!r} is not a path; expected an"
             " absolute path present on every node"
         )
+    return out
+
+
+def _firewall_problems(data):
+    """The firewall role's client networks: IPv4, each written as its network address.
+
+    Optional: ``data["firewall"]`` is ``{"enabled": bool, "hub_client_networks": [...]}``;
+    networks of None mean the role's default (the RFC 1918 ranges).
+    """
+    fw = data.get("firewall")
+    if not fw or not fw.get("enabled", True) or fw.get("hub_client_networks") is None:
+        return []
+    var = "firewall_hub_client_networks"
+    networks = fw["hub_client_networks"]
+    if not isinstance(networks, list):
+        return [f"{var}: {networks!r} is not a list; expected a list of IPv4 networks"]
+    if not networks:
+        return [
+            (
+                f"{var}: {networks!r} would close the hub to everyone; expected a list of IPv4"
+                " networks such as 192.168.10.0/24 (or firewall_enabled: false)"
+            )
+        ]
+    out = []
+    for value in networks:
+        text = str(value).strip()
+        try:
+            ipaddress.IPv4Network(text, strict=True)
+        except ValueError as exc:
+            if "has host bits set" in str(exc):
+                net = ipaddress.IPv4Network(text, strict=False)
+                out.append(
+                    f"{var}: {value!r} has host bits set; expected its network address {net}"
+                    f" (or {text.split('/')[0]} alone for that one address)"
+                )
+            else:
+                out.append(
+                    f"{var}: {value!r} is not an IPv4 network; expected a network such as"
+                    " 192.168.10.0/24 or a single address (IPv6 is not managed)"
+                )
     return out
 
 
@@ -171,6 +229,12 @@ def problems(data):
     data = dict(data)
     try:
         found = _normalise(data) if "raw_profiles" in data else []
-        return found + _profile_problems(data) + _hub_problems(data) + _storage_problems(data)
+        return (
+            found
+            + _profile_problems(data)
+            + _hub_problems(data)
+            + _storage_problems(data)
+            + _firewall_problems(data)
+        )
     except (KeyError, TypeError, ProfileError) as exc:
         return [f"preflight: could not check the inventory: {exc!r}"]

@@ -7,22 +7,46 @@ contents API), against the hub through its proxy. No mocks: every call is HTTP.
 
 from __future__ import annotations
 
+import os
 import time
+import uuid
 
 import requests
+
+# One password for the admin per test session: every test module of a scenario
+# acts as the same admin, whichever of them signs it up first.
+ADMIN_PASSWORD = "adm1n-" + uuid.uuid4().hex[:12]
 
 
 class HubError(AssertionError):
     pass
 
 
+def default_verify() -> bool | str:
+    """The CA file named by $JUPYTERFLEET_HUB_CA (a hub over HTTPS), else False."""
+    return os.environ.get("JUPYTERFLEET_HUB_CA") or False
+
+
+class _Session(requests.Session):
+    """A session whose `verify` wins over $REQUESTS_CA_BUNDLE (psf/requests#3829)."""
+
+    def merge_environment_settings(self, url, proxies, stream, verify, cert):
+        settings = super().merge_environment_settings(url, proxies, stream, verify, cert)
+        if verify is None:
+            settings["verify"] = self.verify
+        return settings
+
+
 class HubUser:
-    def __init__(self, base_url: str, name: str, password: str, verify: bool = False):
+    def __init__(self, base_url: str, name: str, password: str, verify: bool | str | None = None):
+        """`verify`: for an https:// base URL, the CA file to check the hub's certificate
+        against (the hub's own self-signed certificate), True for the system's CAs, False
+        for no check; None takes the CA file in $JUPYTERFLEET_HUB_CA, else no check."""
         self.base = base_url.rstrip("/")
         self.name = name
         self.password = password
-        self.s = requests.Session()
-        self.s.verify = verify
+        self.s = _Session()
+        self.s.verify = default_verify() if verify is None else verify
         self.token: str | None = None
 
     # ---- browser-like forms ----------------------------------------------
@@ -138,6 +162,33 @@ class HubUser:
             return None
         r.raise_for_status()
         return r.json()["content"]
+
+
+def server_answers(user: HubUser, timeout: float = 90) -> int:
+    """Status of the user's server API through the proxy with the user's token (no cookie),
+    asked again until it is 200 or `timeout` seconds passed: after a hub or proxy restart
+    the proxy gets its routes back from the hub."""
+    end, status = time.monotonic() + timeout, 0
+    while time.monotonic() < end:
+        status = requests.get(
+            f"{user.base}/user/{user.name}/api/status",
+            headers={"Authorization": f"token {user.token}"},
+            verify=user.s.verify,
+            timeout=30,
+        ).status_code
+        if status == 200:
+            break
+        time.sleep(3)
+    return status
+
+
+def ensure_signed_up(user: HubUser) -> HubUser:
+    """Log the user in, signing them up first if the hub does not know them yet."""
+    if not user.login():
+        user.signup()
+        if not user.login():
+            raise HubError(f"{user.name} cannot log in after signing up")
+    return user
 
 
 def progress_message(user: HubUser, timeout: float = 120) -> dict:

@@ -7,15 +7,14 @@ the users they sign up.
 import uuid
 
 import pytest
-from hubclient import HubUser
+from hubclient import ADMIN_PASSWORD, HubUser
 
-ADMIN_PW = "adm1n-" + uuid.uuid4().hex[:10]
 USER_PW = "al1ce-" + uuid.uuid4().hex[:10]
 
 
 @pytest.fixture(scope="module")
 def admin(hub_url):
-    return HubUser(hub_url, "admin", ADMIN_PW)
+    return HubUser(hub_url, "admin", ADMIN_PASSWORD)
 
 
 @pytest.fixture(scope="module")
@@ -23,10 +22,10 @@ def alice(hub_url):
     return HubUser(hub_url, "alice", USER_PW)
 
 
-def test_hub_answers(hub_url):
+def test_hub_answers(hub_url, hub_ca):
     import requests
 
-    r = requests.get(f"{hub_url}/hub/api/", timeout=10)
+    r = requests.get(f"{hub_url}/hub/api/", verify=hub_ca, timeout=10)
     assert r.status_code == 200
     assert r.json()["version"].startswith("5.")
 

@@ -10,9 +10,10 @@ import uuid
 import pytest
 import requests
 from conftest import CPU, GPU, MANAGER
-from hubclient import HubUser, progress_message
+from hubclient import ADMIN_PASSWORD, HubUser, progress_message
 
-PW = {u: f"{u}-" + uuid.uuid4().hex[:12] for u in ("admin", "carol", "gina", "gus", "gail")}
+PW = {u: f"{u}-" + uuid.uuid4().hex[:12] for u in ("carol", "gina", "gus", "gail")}
+PW["admin"] = ADMIN_PASSWORD
 
 
 @pytest.fixture(scope="module")

@@ -80,6 +80,10 @@ GOOD = [
     {"hub__db_url": "sqlite:////data/x.sqlite"},
     {"storage__type": "bind"},
     {"storage__nfs_server": False, "storage__nfs_host": "filer"},
+    {"hub__ssl_key": "/k.pem", "hub__ssl_cert": "/c.pem"},
+    {"hub__ssl_self_signed": True},
+    {"hub__ssl_self_signed": True, "hub__ssl_self_signed_days": 31},
+    {"hub__ssl_self_signed": True, "hub__ssl_self_signed_renew_days": 0},
 ]
 
 
@@ -107,6 +111,25 @@ BAD = [
     ({"hub__port": 8001}, "jupyterhub_port: 8001 is also jupyterhub_proxy_api_port"),
     ({"hub__proxy_api_port": 8081}, "jupyterhub_proxy_api_port: 8081 is also jupyterhub_hub_port"),
     ({"hub__ssl_cert": "/c.pem"}, "jupyterhub_ssl_key: HTTPS needs both a key and a certificate"),
+    ({"hub__ssl_key": "/k.pem"}, "jupyterhub_ssl_cert: HTTPS needs both a key and a certificate"),
+    (
+        {"hub__ssl_self_signed": True, "hub__ssl_key": "/k.pem", "hub__ssl_cert": "/c.pem"},
+        (
+            "jupyterhub_ssl_self_signed: true and jupyterhub_ssl_key/jupyterhub_ssl_cert are both"
+            " set; expected either the site's key and certificate or a self-signed one"
+        ),
+    ),
+    (
+        {"hub__ssl_self_signed": True, "hub__ssl_cert": "/c.pem"},
+        "jupyterhub_ssl_self_signed: true and jupyterhub_ssl_key/jupyterhub_ssl_cert are both set",
+    ),
+    (
+        {"hub__ssl_self_signed": True, "hub__ssl_self_signed_days": 30},
+        (
+            "jupyterhub_ssl_self_signed_renew_days: 30 with jupyterhub_ssl_self_signed_days 30"
+            " would make a new certificate on every run; expected 0 <= renew days < days"
+        ),
+    ),
     ({"hub__environment": "A:1;9:x"}, "jupyterhub_spawner_environment:"),
     ({"storage__nfs_server": False}, "fleet_nfs_host: fleet_storage nfs4 needs an NFS server"),
     ({"storage__nfs_export": "srv"}, "fleet_nfs_export: 'srv' is not an exported path"),
