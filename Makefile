@@ -42,11 +42,14 @@ lab-destroy: setup ## Remove the labs' node containers and volumes
 	ansible-playbook tests/lab/destroy.yml -i inventories/lab
 	ansible-playbook tests/lab/destroy.yml -i inventories/lab-swarm
 
-lint: setup ## yamllint, ansible-lint (production profile), ruff
+lint: setup ## yamllint, ansible-lint (production profile), ruff, shellcheck, ansible-doc, changelog fragments
 	yamllint -s .
 	ansible-lint
 	ruff check .
 	ruff format --check .
+	shellcheck $$(git ls-files --cached --others --exclude-standard '*.sh') .ci/run
+	bash tests/lint/ansible-doc.sh
+	antsibull-changelog lint
 
 unit: setup ## Unit tests of the plugins
 	pytest -q tests/unit

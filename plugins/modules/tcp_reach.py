@@ -14,7 +14,7 @@ description:
   - Opens a TCP connection from the managed host to O(host):O(port) and closes it at once.
   - The address is B(reached) when the connection is accepted (something listens) or refused
     (the host answered, nothing listens yet). It is B(not reached) on a timeout or when the
-    network says the host or network is unreachable: nothing answered from that address.
+    network says the host or network is unreachable; nothing answered from that address.
   - So it can check, before a swarm exists, that each node will reach a manager's advertise
     address on the swarm port, and after, that it still does.
   - Never fails on an unreachable address; the caller decides, from RV(reached) and RV(answer).
