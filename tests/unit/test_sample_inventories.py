@@ -23,7 +23,9 @@ INVENTORIES = sorted(p.name for p in (ROOT / "inventories").iterdir() if p.is_di
 @pytest.fixture(scope="module")
 def controller(tmp_path_factory):
     inv = tmp_path_factory.mktemp("controller") / "localhost.ini"
-    inv.write_text(f"localhost ansible_connection=local ansible_python_interpreter={sys.executable}\n")
+    inv.write_text(
+        f"localhost ansible_connection=local ansible_python_interpreter={sys.executable}\n"
+    )
     return inv
 
 
