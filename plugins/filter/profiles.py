@@ -91,12 +91,12 @@ options:
 EXAMPLES = r"""
 - name: Normalise the profiles
   ansible.builtin.set_fact:
-    __jupyterhub_profiles: "{{ jupyterfleet_profiles | jupyterfleet.hub.profiles(jupyterfleet_profile_defaults) }}"
+    __fleet_profiles: "{{ fleet_profiles | jupyterfleet.hub.profiles(fleet_profile_defaults) }}"
   vars:
-    jupyterfleet_profile_defaults:
+    fleet_profile_defaults:
       mem_limit: 8G
       cpu_limit: 4
-    jupyterfleet_profiles:
+    fleet_profiles:
       - name: cpu
         display_name: CPU notebook
         image: jupyter/scipy-notebook:2024-04-01

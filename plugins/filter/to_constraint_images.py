@@ -32,9 +32,9 @@ options:
 EXAMPLES = r"""
 - name: Render the SPAWNER_CONSTRAINT_IMAGES value of the profiles
   ansible.builtin.debug:
-    msg: "{{ jupyterfleet_profiles | jupyterfleet.hub.profiles | jupyterfleet.hub.to_constraint_images }}"
+    msg: "{{ fleet_profiles | jupyterfleet.hub.profiles | jupyterfleet.hub.to_constraint_images }}"
   vars:
-    jupyterfleet_profiles:
+    fleet_profiles:
       - name: gpu
         image: registry.lan:5000/gpu-notebook:1.0
         constraints: {calculation_type: gpu}
