@@ -9,6 +9,8 @@ fault and what was expected, so the preflight can report all of them at once.
 from __future__ import annotations
 
 import ipaddress
+import re
+import string
 
 from ansible_collections.jupyterfleet.hub.plugins.module_utils._profiles import (
     ProfileError,
@@ -22,6 +24,65 @@ from ansible_collections.jupyterfleet.hub.plugins.module_utils._profiles import 
 )
 
 NATIVE_FORBIDDEN = (",", " ", "/")
+
+# The inputs each host may set that only fail at run time when malformed, by what they
+# must be. roles/preflight/vars/main.yml lists the same names (a unit test holds them equal):
+# the preflight reads exactly these from every host's variables, and no secret among them.
+PORT_VARS = (
+    "jupyterhub_port",
+    "jupyterhub_hub_port",
+    "jupyterhub_proxy_api_port",
+    "fleet_registry_port",
+    "swarm_listen_port",
+)
+ABSOLUTE_PATH_VARS = (
+    "jupyterhub_config_dir",
+    "jupyterhub_secrets_dir",
+    "jupyterhub_spawner_notebook_dir",
+    "registry_storage_dir",
+    "images_build_dir",
+    "images_wheel_cache_dir",
+    "docker_engine_daemon_json_path",
+    "nfs_server_export_path",
+)
+# absolute, or "" for "none"
+OPTIONAL_PATH_VARS = (
+    "docker_engine_data_root",
+    "images_base_image_archive",
+    "swarm_unlock_key_file",
+)
+DOCKER_NAME_VARS = {
+    "fleet_network_name": "network",
+    "jupyterhub_data_volume": "volume",
+    "jupyterhub_container_name": "container",
+}
+HOST_PORT_VARS = ("fleet_registry",)  # one host[:port], "" for none
+INSECURE_REGISTRY_VARS = ("docker_engine_insecure_registries",)  # list of host[:port] or CIDR
+MIRROR_VARS = ("docker_engine_registry_mirrors",)  # list of http(s) URLs
+OTHER_INPUT_VARS = (
+    "jupyterhub_auth_minimum_password_length",
+    "jupyterhub_spawner_volume_name",
+    "jupyterhub_rotate_secrets",
+)
+INPUT_VARS = (
+    PORT_VARS
+    + ABSOLUTE_PATH_VARS
+    + OPTIONAL_PATH_VARS
+    + tuple(DOCKER_NAME_VARS)
+    + HOST_PORT_VARS
+    + INSECURE_REGISTRY_VARS
+    + MIRROR_VARS
+    + OTHER_INPUT_VARS
+)
+# NIST SP 800-63B: user-chosen passwords of at least 8 characters.
+MINIMUM_PASSWORD_LENGTH_FLOOR = 8
+ROTATABLE_SECRETS = ("cookie_secret", "proxy_auth_token", "db_password")
+# Docker's rule for container, volume and network names
+DOCKER_NAME = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9_.-]*")
+# A host name (RFC 1123 labels) or an IPv4 address, then an optional :port
+HOST = re.compile(
+    r"(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*"
+)
 DB_SCHEMES = ("sqlite://", "postgresql://", "postgresql+psycopg2://", "postgres://")
 
 
@@ -199,6 +260,190 @@ def _firewall_problems(data):
     return out
 
 
+def _port(value):
+    """value as a port number, or None when it is not one (bools are not numbers here)."""
+    if isinstance(value, bool):
+        return None
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        return None
+    return number if 1 <= number <= 65535 else None
+
+
+def _host_port_problem(var, value, port_required=False):
+    """None if value is host[:port] without a scheme or a path, else what is wrong with it."""
+    text = str(value).strip()
+    expected = "expected host:port such as registry.lan:5000 (no scheme, no path)"
+    if "://" in text:
+        return f"{var}: {value!r} has a scheme; {expected}"
+    host, sep, port = text.rpartition(":") if ":" in text else (text, "", "")
+    if not HOST.fullmatch(host) or "/" in text:
+        return f"{var}: {value!r} is not host:port; {expected}"
+    if (sep or port_required) and _port(port) is None:
+        return f"{var}: {value!r} has no port from 1 to 65535; {expected}"
+    return None
+
+
+def _volume_template_problem(var, value):
+    text = str(value)
+    try:
+        fields = {f for _, f, _, _ in string.Formatter().parse(text) if f is not None}
+    except ValueError:
+        fields = {"?"}
+    if "username" not in fields:
+        return (
+            f"{var}: {value!r} does not name the user, so every user would get the same volume;"
+            " expected a name containing {username}, such as jupyterhub-user-{username}"
+        )
+    if fields != {"username"}:
+        others = ", ".join(sorted("{" + f + "}" for f in fields - {"username"}))
+        return (
+            f"{var}: {value!r} has {others}, which the spawners do not fill in; expected"
+            " {username} as the only field, such as jupyterhub-user-{username}"
+        )
+    if not DOCKER_NAME.fullmatch(text.format(username="alice")):
+        return (
+            f"{var}: {value!r} does not make a Docker volume name; expected letters, digits,"
+            " '_', '.' or '-' around {username}, starting with a letter or digit"
+        )
+    return None
+
+
+def _input_problems(inputs):
+    """Checks of the values each host sets (``{host: {variable: value}}``), by their kind.
+
+    A value set in group_vars reaches every host of the group: each problem is named once.
+    """
+    out = []
+    for values in (inputs or {}).values():
+        for var, value in values.items():
+            out.extend(_value_problems(var, value))
+    return list(dict.fromkeys(out))
+
+
+def _port_problems(var, value):
+    if _port(value) is None:
+        return [f"{var}: {value!r} is not a port number; expected an integer from 1 to 65535"]
+    return []
+
+
+def _path_problems(var, value):
+    optional = var in OPTIONAL_PATH_VARS
+    if optional and value in ("", None):
+        return []
+    if isinstance(value, str) and value.startswith("/"):
+        return []
+    return [
+        f"{var}: {value!r} is not an absolute path; expected a path starting with /"
+        + (' (or "" for none)' if optional else "")
+    ]
+
+
+def _docker_name_problems(var, value):
+    if isinstance(value, str) and DOCKER_NAME.fullmatch(value):
+        return []
+    return [
+        (
+            f"{var}: {value!r} is not a Docker {DOCKER_NAME_VARS[var]} name; expected letters,"
+            " digits, '_', '.' or '-', starting with a letter or digit"
+        )
+    ]
+
+
+def _registry_problems(var, value):
+    if value in ("", None):
+        return []
+    problem = _host_port_problem(var, value)
+    return [problem] if problem else []
+
+
+def _insecure_registry_problems(var, value):
+    out = []
+    for item in value if isinstance(value, list) else [value]:
+        text = str(item).strip()
+        if "/" in text and "://" not in text:
+            try:
+                ipaddress.ip_network(text, strict=False)
+                continue
+            except ValueError:
+                pass
+        problem = _host_port_problem(var, item)
+        if problem:
+            out.append(problem.replace("(no scheme, no path)", "(no scheme) or a CIDR network"))
+    return out
+
+
+def _mirror_problems(var, value):
+    out = []
+    for item in value if isinstance(value, list) else [value]:
+        scheme, sep, rest = str(item).strip().partition("://")
+        host = rest.split("/", 1)[0]
+        if not sep or scheme not in ("http", "https") or _host_port_problem(var, host):
+            out.append(
+                f"{var}: {item!r} is not a mirror URL; expected http:// or https:// and the"
+                " mirror's host[:port], such as https://mirror.lan:5000"
+            )
+    return out
+
+
+def _password_length_problems(var, value):
+    try:
+        length = None if isinstance(value, bool) else int(str(value).strip())
+    except ValueError:
+        length = None
+    if length is not None and length >= MINIMUM_PASSWORD_LENGTH_FLOOR:
+        return []
+    return [
+        (
+            f"{var}: {value!r} is below the floor of {MINIMUM_PASSWORD_LENGTH_FLOOR}; expected an"
+            f" integer of at least {MINIMUM_PASSWORD_LENGTH_FLOOR}"
+        )
+    ]
+
+
+def _volume_name_problems(var, value):
+    problem = _volume_template_problem(var, value)
+    return [problem] if problem else []
+
+
+def _rotate_problems(var, value):
+    if not isinstance(value, list):
+        return [
+            (
+                f"{var}: {value!r} is not a list, and would rotate nothing; expected a list such as"
+                ' [cookie_secret] (-e \'{"jupyterhub_rotate_secrets": ["cookie_secret"]}\')'
+            )
+        ]
+    unknown = [v for v in value if v not in ROTATABLE_SECRETS]
+    if unknown:
+        return [
+            (
+                f"{var}: {unknown!r} are no secrets of the hub; expected names among"
+                f" {', '.join(ROTATABLE_SECRETS)}"
+            )
+        ]
+    return []
+
+
+CHECKS = {
+    **dict.fromkeys(PORT_VARS, _port_problems),
+    **dict.fromkeys(ABSOLUTE_PATH_VARS + OPTIONAL_PATH_VARS, _path_problems),
+    **dict.fromkeys(DOCKER_NAME_VARS, _docker_name_problems),
+    **dict.fromkeys(HOST_PORT_VARS, _registry_problems),
+    **dict.fromkeys(INSECURE_REGISTRY_VARS, _insecure_registry_problems),
+    **dict.fromkeys(MIRROR_VARS, _mirror_problems),
+    "jupyterhub_auth_minimum_password_length": _password_length_problems,
+    "jupyterhub_spawner_volume_name": _volume_name_problems,
+    "jupyterhub_rotate_secrets": _rotate_problems,
+}
+
+
+def _value_problems(var, value):
+    check = CHECKS.get(var)
+    return check(var, value) if check else []
+
+
 def _normalise(data):
     """Turn the raw inventory values into what the checks compare; report what is malformed."""
     out = []
@@ -235,6 +480,7 @@ def problems(data):
             + _hub_problems(data)
             + _storage_problems(data)
             + _firewall_problems(data)
+            + _input_problems(data.get("inputs"))
         )
     except (KeyError, TypeError, ProfileError) as exc:
         return [f"preflight: could not check the inventory: {exc!r}"]

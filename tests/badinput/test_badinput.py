@@ -233,6 +233,82 @@ CASES = {
         SINGLE,
         ["fleet_seed_constraint_with_gpus", "'nano'"],
     ),
+    # values that used to fail only at run time, on a host half-way through (issue 8, item 9)
+    "hub-port-out-of-range": (
+        {"jupyterhub_port": 70000},
+        SINGLE,
+        ["jupyterhub_port: 70000 is not a port number; expected an integer from 1 to 65535"],
+    ),
+    "swarm-port-zero": (
+        {"swarm_listen_port": 0},
+        SWARM,
+        ["swarm_listen_port: 0 is not a port number; expected an integer from 1 to 65535"],
+    ),
+    "registry-port-out-of-range": (
+        {"fleet_registry_port": 65536},
+        SWARM,
+        ["fleet_registry_port: 65536 is not a port number"],
+    ),
+    "config-dir-relative": (
+        {"jupyterhub_config_dir": "etc/jupyterfleet/hub"},
+        SINGLE,
+        ["jupyterhub_config_dir: 'etc/jupyterfleet/hub' is not an absolute path"],
+    ),
+    "notebook-dir-relative": (
+        {"jupyterhub_spawner_notebook_dir": "work"},
+        SINGLE,
+        ["jupyterhub_spawner_notebook_dir: 'work' is not an absolute path"],
+    ),
+    "docker-data-root-relative": (
+        {"docker_engine_data_root": "data/docker"},
+        SINGLE,
+        ["docker_engine_data_root: 'data/docker' is not an absolute path"],
+    ),
+    "network-name-with-space": (
+        {"fleet_network_name": "hub net"},
+        SINGLE,
+        ["fleet_network_name: 'hub net' is not a Docker network name", "starting with a letter"],
+    ),
+    "data-volume-name-with-leading-dash": (
+        {"jupyterhub_data_volume": "-data"},
+        SINGLE,
+        ["jupyterhub_data_volume: '-data' is not a Docker volume name"],
+    ),
+    "container-name-with-slash": (
+        {"jupyterhub_container_name": "hub/1"},
+        SINGLE,
+        ["jupyterhub_container_name: 'hub/1' is not a Docker container name"],
+    ),
+    "registry-with-scheme": (
+        {"fleet_registry": "http://registry.lan:5000"},
+        SWARM,
+        ["fleet_registry: 'http://registry.lan:5000' has a scheme; expected host:port"],
+    ),
+    "insecure-registry-with-scheme": (
+        {"docker_engine_insecure_registries": ["https://registry.lan:5000"]},
+        SINGLE,
+        ["docker_engine_insecure_registries: 'https://registry.lan:5000' has a scheme"],
+    ),
+    "mirror-without-scheme": (
+        {"docker_engine_registry_mirrors": ["mirror.lan:5000"]},
+        SINGLE,
+        ["docker_engine_registry_mirrors: 'mirror.lan:5000' is not a mirror URL"],
+    ),
+    "password-length-zero": (
+        {"jupyterhub_auth_minimum_password_length": 0},
+        SINGLE,
+        ["jupyterhub_auth_minimum_password_length: 0 is below the floor of 8"],
+    ),
+    "user-volume-shared-by-all": (
+        {"jupyterhub_spawner_volume_name": "shared"},
+        SINGLE,
+        ["jupyterhub_spawner_volume_name: 'shared' does not name the user"],
+    ),
+    "rotate-secrets-a-string": (
+        {"jupyterhub_rotate_secrets": "cookie_secret"},
+        SINGLE,
+        ["jupyterhub_rotate_secrets: 'cookie_secret' is not a list, and would rotate nothing"],
+    ),
     "node-labels-not-a-dict": (
         {},
         {"managers": {"mgr": {"swarm_node_labels": ["gpu"]}}, "workers": {"w1": {}}},

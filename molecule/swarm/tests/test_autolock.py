@@ -135,6 +135,26 @@ def test_unlock_key_is_kept_on_the_controller_only(nodes):
         assert found.exit_code == 1, f"the unlock key is on {name}: {found.output.decode()}"
 
 
+def test_unlock_key_directory_is_kept_out_of_git(tmp_path):
+    """The role's .gitignore next to the key: a site repository holding it commits nothing."""
+    ignore = KEY_FILE.parent / ".gitignore"
+    assert ignore.is_file(), f"no .gitignore beside {KEY_FILE}"
+    site = tmp_path / "site"
+    (site / ".secrets").mkdir(parents=True)
+    shutil.copy(ignore, site / ".secrets" / ".gitignore")
+    (site / ".secrets" / "swarm-unlock-key").write_text("not the key\n")
+    (site / "hosts.yml").write_text("all: {}\n")
+    git = ["git", "-C", str(site)]
+    subprocess.run([*git, "init", "-q"], check=True)
+    listed = subprocess.run(
+        [*git, "status", "--porcelain", "--untracked-files=all"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert listed == ["??", "hosts.yml"]
+
+
 def test_restarted_manager_is_locked_and_unlock_playbook_unlocks_it(nodes):
     mgr = nodes[MANAGER]
     mgr.sh("systemctl restart docker")

@@ -26,6 +26,15 @@ def _service_secrets(mgr, service) -> dict[str, dict]:
     return {r["File"]["Name"]: {"secret": r["SecretName"], "mode": r["File"]["Mode"]} for r in refs}
 
 
+def _join_tokens(mgr) -> dict[str, str]:
+    """The swarm's join tokens, read on the manager (compared by digest, never printed)."""
+    return {k: mgr.sh(f"docker swarm join-token -q {k}") for k in ("worker", "manager")}
+
+
+def _node_states(mgr) -> list[str]:
+    return sorted(mgr.sh("docker node ls --format '{{.Hostname}} {{.Status}}'").splitlines())
+
+
 def _tail(proc) -> str:
     return (proc.stdout + proc.stderr)[-4000:]
 
@@ -62,10 +71,19 @@ def test_rotation_keeps_users_logged_in_and_servers_running(nodes, hub_url):
     rosa.start("cpu")
     before = _secrets(mgr)
     versions = {s: _service_secrets(mgr, s) for s in ("jupyterhub", "proxy", "postgres")}
+    tokens = _join_tokens(mgr)
+    members = _node_states(mgr)
 
     proc = run_playbook("rotate-secrets.yml", "-v")
 
     assert proc.returncode == 0, _tail(proc)
+    # the join tokens were rotated, never printed, and every node is still a Ready member
+    new_tokens = _join_tokens(mgr)
+    for kind in tokens:
+        assert digest(new_tokens[kind]) != digest(tokens[kind]), f"{kind} join token not rotated"
+    assert "SWMTKN-" not in proc.stdout + proc.stderr, "a join token is in the output"
+    assert _node_states(mgr) == members
+    assert all(line.endswith(" Ready") for line in members), members
     after = _secrets(mgr)
     # the default rotation: proxy token and database password, not the cookie secret
     assert digest(after["cookie_secret"]) == digest(before["cookie_secret"])
