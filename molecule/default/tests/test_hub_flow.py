@@ -4,17 +4,24 @@ Order matters (one hub, one database): the tests run top to bottom and share
 the users they sign up.
 """
 
+import os
+import stat
 import uuid
+from pathlib import Path
 
 import pytest
-from hubclient import ADMIN_PASSWORD, HubUser
+from conftest import NODE
+from fleetrun import leaks, run_playbook
+from hubclient import HubUser, admin_password
 
 USER_PW = "al1ce-" + uuid.uuid4().hex[:10]
+BOB_PW = "b0b-" + uuid.uuid4().hex[:10]
+ADMIN_DIR = Path(os.environ["MOLECULE_PROJECT_DIRECTORY"]) / ".cache/lab/secrets" / f"{NODE}-admins"
 
 
 @pytest.fixture(scope="module")
 def admin(hub_url):
-    return HubUser(hub_url, "admin", ADMIN_PASSWORD)
+    return HubUser(hub_url, "admin", admin_password(NODE))
 
 
 @pytest.fixture(scope="module")
@@ -30,9 +37,24 @@ def test_hub_answers(hub_url, hub_ca):
     assert r.json()["version"].startswith("5.")
 
 
-def test_admin_signs_up_and_is_authorized_at_once(admin):
-    admin.signup()
+def test_nobody_can_sign_up_as_the_admin(hub_url):
+    """A stranger who reaches the hub first cannot claim the admin name (any spelling)."""
+    for name in ("admin", "Admin"):
+        stranger = HubUser(hub_url, name, "str4nger-" + uuid.uuid4().hex[:10])
+        page = stranger.signup()
+        assert "already in use" in page, f"sign-up as {name} was not refused"
+        assert stranger.login() is False, f"the stranger got in as {name}"
+
+
+def test_admin_logs_in_with_the_password_the_collection_made(admin):
     assert admin.login() is True
+    assert admin.model()["admin"] is True
+
+
+def test_the_admin_password_is_kept_on_the_controller_only_readable_by_its_owner():
+    assert stat.S_IMODE(ADMIN_DIR.stat().st_mode) == 0o700
+    assert stat.S_IMODE((ADMIN_DIR / "admin").stat().st_mode) == 0o600
+    assert (ADMIN_DIR / ".gitignore").read_text().splitlines()[-1] == "*"
 
 
 def test_user_signs_up_and_is_refused_until_authorized(alice, admin):
@@ -91,7 +113,7 @@ def test_file_survives_stop_and_start(alice):
 
 
 def test_fourth_wrong_password_locks_out_even_the_right_one(hub_url, admin):
-    bob = HubUser(hub_url, "bob", "b0b-" + uuid.uuid4().hex[:10])
+    bob = HubUser(hub_url, "bob", BOB_PW)
     bob.signup()
     admin.authorize("bob")
     assert bob.login() is True
@@ -105,3 +127,46 @@ def test_fourth_wrong_password_locks_out_even_the_right_one(hub_url, admin):
     # the lockout is per user: alice still gets in
     carol = HubUser(hub_url, "alice", USER_PW)
     assert carol.login() is True
+
+
+def _locked_out(user: HubUser) -> None:
+    """Wrong passwords until NativeAuthenticator locks the name out (lab: 3 allowed)."""
+    for i in range(4):
+        assert user.login(f"wrong-{i}") is False
+    assert user.login() is False, "locked out: the right password must be refused now"
+
+
+def test_reset_user_lets_a_locked_out_admin_back_in_and_keeps_the_lockout(admin):
+    _locked_out(admin)
+
+    proc = run_playbook("reset-user.yml", "-e", "user=admin")
+
+    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-4000:]
+    assert "admin: failed-login lockout lifted; password unchanged" in proc.stdout
+    assert admin.login() is True
+    # the lockout itself is still on, and the playbook lifts it again
+    _locked_out(admin)
+    assert run_playbook("reset-user.yml", "-e", "user=admin").returncode == 0
+    assert admin.login() is True
+
+
+def test_reset_user_sets_a_new_password_from_a_file(hub_url, tmp_path):
+    bob = HubUser(hub_url, "bob", BOB_PW)  # locked out by the lockout test above
+    new = "n3w-b0b-" + uuid.uuid4().hex[:10]
+    pw_file = tmp_path / "bob.pw"
+    pw_file.write_text(new + "\n")
+    pw_file.chmod(0o600)
+
+    proc = run_playbook("reset-user.yml", "-v", "-e", "user=bob", "-e", f"password_file={pw_file}")
+
+    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-4000:]
+    assert "bob: failed-login lockout lifted; password changed" in proc.stdout
+    assert leaks(proc.stdout + proc.stderr, {"bob's new password": new}) == []
+    assert bob.login(BOB_PW) is False, "the old password must not work any more"
+    assert bob.login(new) is True
+
+
+def test_reset_user_refuses_an_unknown_user():
+    proc = run_playbook("reset-user.yml", "-e", "user=nobody-here")
+    assert proc.returncode != 0
+    assert "No account named 'nobody-here'" in proc.stdout

@@ -10,7 +10,7 @@ import uuid
 
 from conftest import MANAGER
 from fleetrun import digest, leaks, run_playbook
-from hubclient import ADMIN_PASSWORD, HubUser, ensure_signed_up, server_answers
+from hubclient import HubUser, admin_password, logged_in, server_answers
 
 DIR = "/etc/jupyterfleet/secrets"
 NAMES = ("cookie_secret", "proxy_auth_token", "db_password")
@@ -63,7 +63,7 @@ def test_services_read_their_secrets_from_swarm_secrets(nodes):
 
 def test_rotation_keeps_users_logged_in_and_servers_running(nodes, hub_url):
     mgr = nodes[MANAGER]
-    admin = ensure_signed_up(HubUser(hub_url, "admin", ADMIN_PASSWORD))
+    admin = logged_in(HubUser(hub_url, "admin", admin_password(MANAGER)))
     rosa = HubUser(hub_url, "rosa", "r0sa-" + uuid.uuid4().hex[:12])
     rosa.signup()
     admin.authorize("rosa")

@@ -10,15 +10,18 @@ import uuid
 import pytest
 import requests
 from conftest import CPU, GPU, MANAGER
-from hubclient import ADMIN_PASSWORD, HubUser, progress_message
+from fleetrun import run_playbook
+from hubclient import HubUser, admin_password, progress_message
 
 PW = {u: f"{u}-" + uuid.uuid4().hex[:12] for u in ("carol", "gina", "gus", "gail")}
-PW["admin"] = ADMIN_PASSWORD
 
 
 @pytest.fixture(scope="module")
 def users(hub_url):
-    return {u: HubUser(hub_url, u, pw) for u, pw in PW.items()}
+    return {
+        **{u: HubUser(hub_url, u, pw) for u, pw in PW.items()},
+        "admin": HubUser(hub_url, "admin", admin_password(MANAGER)),
+    }
 
 
 def _task(nodes, service):
@@ -102,14 +105,31 @@ def test_profile_images_are_exactly_where_they_can_run(nodes):
     assert all(r.startswith(reg) or "/" in r for r in cpu_repo | gpu_repo)
 
 
+def test_nobody_can_sign_up_as_the_admin(hub_url):
+    """The admin account is in PostgreSQL before anyone could claim the name."""
+    stranger = HubUser(hub_url, "admin", "str4nger-" + uuid.uuid4().hex[:10])
+    assert "already in use" in stranger.signup()
+    assert stranger.login() is False
+
+
 def test_hub_answers_through_the_proxy(hub_url, users):
     assert requests.get(f"{hub_url}/hub/health", timeout=10).status_code == 200
-    users["admin"].signup()
-    assert users["admin"].login()
+    assert users["admin"].login(), "the admin must get in with the password the collection made"
+    assert users["admin"].model()["admin"] is True
     for u in ("carol", "gina", "gus", "gail"):
         users[u].signup()
         users["admin"].authorize(u)
         assert users[u].login(), u
+
+
+def test_reset_user_lets_a_locked_out_admin_back_in(users):
+    admin = users["admin"]
+    for i in range(4):
+        assert admin.login(f"wrong-{i}") is False
+    assert admin.login() is False, "locked out: the right password must be refused now"
+    proc = run_playbook("reset-user.yml", "-e", "user=admin")
+    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-4000:]
+    assert admin.login() is True
 
 
 def test_cpu_profile_runs_on_the_cpu_worker(users, nodes):
