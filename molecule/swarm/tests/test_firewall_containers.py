@@ -1,11 +1,12 @@
 """Issue 8, items 5 and 6, on the three-node swarm, from the attacker's side.
 
-Item 5: a notebook-like container (the notebook image, the notebook user) on the swarm's overlay
-network reaches no NFS or rpcbind port: from a worker to the manager (the NFS server; forwarded
-through docker_gwbridge: DOCKER-USER) and on the manager to itself (INPUT). Listeners stand in
-for the NFS server where none listens (the lab's kernel has none); rpcbind, installed with the
-NFS server, may answer 111 itself. A port that is not NFS stays open on the same paths, and the
-worker itself (Docker's volume driver mounting a user's NFS volume) still reaches the NFS port.
+Item 5: a notebook-like container (the notebook image, or on the manager, which holds none, the
+hub's; the notebook user) on the swarm's overlay network reaches no NFS or rpcbind port: from a
+worker to the manager (the NFS server; forwarded through docker_gwbridge: DOCKER-USER) and on
+the manager to itself (INPUT). Listeners stand in for the NFS server where none listens (the
+lab's kernel has none); rpcbind, installed with the NFS server, may answer 111 itself. A port
+that is not NFS stays open on the same paths, and the worker itself (Docker's volume driver
+mounting a user's NFS volume) still reaches the NFS port.
 
 Item 6: the manager is put on an IPv6 network of this machine for the test (the lab network has
 none); this machine, no member and outside firewall_hub_client_networks_ipv6, finds the hub,
@@ -28,8 +29,14 @@ SWARM_TCP = (2377, 7946)
 
 
 def _notebook_image(node) -> str:
-    images = node.sh("docker image ls --format '{{.ID}} {{.Repository}}'")
-    return next(line.split()[0] for line in images.splitlines() if "notebook" in line)
+    """The notebook image where the node has one; the manager has none (pre-pull puts notebook
+    images on the workers only), so there the hub's image, run the same way, stands in."""
+    images = node.sh("docker image ls --format '{{.ID}} {{.Repository}}'").splitlines()
+    for kind in ("notebook", "jupyterfleet/hub"):
+        found = [line.split()[0] for line in images if kind in line.split()[-1]]
+        if found:
+            return found[0]
+    raise AssertionError(f"{node.name}: no image with Python to probe from: {images}")
 
 
 def _from_a_notebook(node, host, specs) -> dict:
