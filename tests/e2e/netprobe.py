@@ -61,7 +61,7 @@ def outside_source():
 
 
 @contextlib.contextmanager
-def ipv6_network(node: str, subnet: str = "2001:db8:6a66::/64"):
+def ipv6_network(node: str, subnet: str | None = None):
     """Connect the lab node to an IPv6 network of this machine; yield the node's IPv6 address.
 
     The lab network has no IPv6 (nor have the nodes: Docker switches it off on their
@@ -71,6 +71,8 @@ def ipv6_network(node: str, subnet: str = "2001:db8:6a66::/64"):
     """
     client = docker.from_env()
     name = f"jf-ipv6-{os.getpid()}"
+    # one subnet per test process: two scenarios' tests may run at the same time
+    subnet = subnet or f"2001:db8:6a66:{os.getpid() % 0xFFFF:x}::/64"
     net = client.networks.create(
         name,
         driver="bridge",
