@@ -221,16 +221,26 @@ def _storage_problems(data):
 
 
 def _firewall_problems(data):
-    """The firewall role's client networks: IPv4, each written as its network address.
+    """The firewall role's client networks (IPv4, IPv6) and the ports containers may not reach.
 
-    Optional: ``data["firewall"]`` is ``{"enabled": bool, "hub_client_networks": [...]}``;
-    networks of None mean the role's default (the RFC 1918 ranges).
+    Optional: ``data["firewall"]`` is ``{"enabled": bool, "hub_client_networks": [...],
+    "hub_client_networks_ipv6": [...], "nfs_ports": [...]}``; a value of None means the
+    role's default.
     """
     fw = data.get("firewall")
-    if not fw or not fw.get("enabled", True) or fw.get("hub_client_networks") is None:
+    if not fw or not fw.get("enabled", True):
         return []
+    return (
+        _ipv4_network_problems(fw.get("hub_client_networks"))
+        + _ipv6_network_problems(fw.get("hub_client_networks_ipv6"))
+        + _port_list_problems("firewall_nfs_ports", fw.get("nfs_ports"))
+    )
+
+
+def _ipv4_network_problems(networks):
     var = "firewall_hub_client_networks"
-    networks = fw["hub_client_networks"]
+    if networks is None:
+        return []
     if not isinstance(networks, list):
         return [f"{var}: {networks!r} is not a list; expected a list of IPv4 networks"]
     if not networks:
@@ -255,7 +265,8 @@ def _firewall_problems(data):
             else:
                 out.append(
                     f"{var}: {value!r} is not an IPv4 network; expected a network such as"
-                    " 192.168.10.0/24 or a single address (IPv6 is not managed)"
+                    " 192.168.10.0/24 or a single address (IPv6 ones go to"
+                    " firewall_hub_client_networks_ipv6)"
                 )
     return out
 
@@ -387,6 +398,39 @@ def _mirror_problems(var, value):
     return out
 
 
+def _ipv6_network_problems(networks):
+    """IPv6 networks, each its network address written as ip6tables prints it."""
+    var = "firewall_hub_client_networks_ipv6"
+    if networks is None:
+        return []
+    if not isinstance(networks, list):
+        return [f"{var}: {networks!r} is not a list; expected a list of IPv6 networks"]
+    out = []
+    for value in networks:
+        text = str(value).strip()
+        try:
+            net = ipaddress.IPv6Network(text, strict=True)
+        except ValueError as exc:
+            if "has host bits set" in str(exc):
+                net = ipaddress.IPv6Network(text, strict=False)
+                out.append(
+                    f"{var}: {value!r} has host bits set; expected its network address {net}"
+                    f" (or {text.split('/')[0]} alone for that one address)"
+                )
+            else:
+                out.append(
+                    f"{var}: {value!r} is not an IPv6 network; expected a network such as"
+                    " fd00:10::/64 or a single address"
+                )
+            continue
+        canonical = str(net) if "/" in text else str(net.network_address)
+        if text != canonical:
+            out.append(
+                f"{var}: {value!r} is not written as ip6tables prints it; expected {canonical}"
+            )
+    return out
+
+
 def _password_length_problems(var, value):
     try:
         length = None if isinstance(value, bool) else int(str(value).strip())
@@ -442,6 +486,22 @@ CHECKS = {
 def _value_problems(var, value):
     check = CHECKS.get(var)
     return check(var, value) if check else []
+
+
+def _port_list_problems(var, ports):
+    if ports is None:
+        return []
+    if not isinstance(ports, list):
+        return [f"{var}: {ports!r} is not a list; expected a list of port numbers"]
+    out = []
+    for value in ports:
+        try:
+            ok = not isinstance(value, bool) and 1 <= int(str(value)) <= 65535
+        except ValueError:
+            ok = False
+        if not ok:
+            out.append(f"{var}: {value!r} is not a port; expected a number from 1 to 65535")
+    return out
 
 
 def _normalise(data):

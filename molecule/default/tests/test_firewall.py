@@ -28,7 +28,7 @@ def test_hub_chain_filters_prerouting_first(host):
 
 
 def test_no_swarm_chain_in_single_mode(host):
-    assert "JUPYTERFLEET" not in host.check_output("iptables -S")
+    assert "JUPYTERFLEET-SWARM" not in host.check_output("iptables -S")
 
 
 def test_rules_use_the_backend_docker_uses(host):
@@ -43,7 +43,14 @@ def test_boot_unit_restores_a_valid_rules_file(host):
     host.run_expect([0], "iptables-restore --test --noflush /etc/jupyterfleet/firewall.rules")
     lines = [line for line in rules.content_string.splitlines() if not line.startswith("#")]
     live = host.check_output("iptables -t mangle -S JUPYTERFLEET-HUB").splitlines()[1:]
+    nfs = host.check_output("iptables -S JUPYTERFLEET-NFS").splitlines()[1:]
     assert lines == [
+        "*filter",
+        ":JUPYTERFLEET-NFS - [0:0]",
+        *nfs,
+        "-I INPUT 1 -j JUPYTERFLEET-NFS",
+        "-I DOCKER-USER 1 -j JUPYTERFLEET-NFS",
+        "COMMIT",
         "*mangle",
         ":JUPYTERFLEET-HUB - [0:0]",
         *live,

@@ -45,6 +45,17 @@ def test_rules_come_back_before_docker_after_a_reboot(host):
     assert "-p tcp -m tcp --dport 8000 -j DROP" in host.check_output(
         "iptables -t mangle -S JUPYTERFLEET-HUB"
     )
+    assert "-A JUPYTERFLEET-HUB -p tcp -m tcp --dport 8000 -j DROP" in host.check_output(
+        "ip6tables -t mangle -S JUPYTERFLEET-HUB"
+    )
+    # Docker found its DOCKER-USER chain made by the unit, kept our jump and jumps to it first
+    assert host.check_output("iptables -S DOCKER-USER").splitlines()[1] == (
+        "-A DOCKER-USER -j JUPYTERFLEET-NFS"
+    )
+    forward = host.check_output("iptables -S FORWARD").splitlines()[1:]
+    first = forward.index("-A FORWARD -j DOCKER-USER")
+    assert not [rule for rule in forward[:first] if "ACCEPT" in rule], forward
+    assert "-j DROP" in host.check_output("iptables -S JUPYTERFLEET-NFS")
     fw = _monotonic(host, "jupyterfleet-firewall.service")
     assert 0 < fw < _monotonic(host, "docker.service")
 

@@ -37,7 +37,11 @@ def _members(nodes):
 @pytest.mark.parametrize("name", [MANAGER, GPU, CPU])
 def test_swarm_chain_lets_exactly_the_members_through(nodes, name):
     node = nodes[name]
-    assert node.sh("iptables -S INPUT").splitlines()[1] == "-A INPUT -j JUPYTERFLEET-SWARM"
+    # first, with the chain that keeps containers off NFS (test_firewall_containers.py)
+    assert node.sh("iptables -S INPUT").splitlines()[1:3] == [
+        "-A INPUT -j JUPYTERFLEET-NFS",
+        "-A INPUT -j JUPYTERFLEET-SWARM",
+    ]
     tcp = "2377,7946,5000" if name == MANAGER else "2377,7946"
     assert node.sh("iptables -S JUPYTERFLEET-SWARM").splitlines() == [
         "-N JUPYTERFLEET-SWARM",

@@ -225,7 +225,7 @@ def test_nfs_roles_installed_and_rendered(nodes):
     assert line.startswith("/srv/jupyterfleet/notebooks ")
     for name in (MANAGER, GPU, CPU):
         assert (
-            f"{nodes[name].ip}(rw,sync,no_subtree_check,all_squash,anonuid=1000,anongid=100)"
+            f"{nodes[name].ip}(rw,sync,no_subtree_check,secure,root_squash,anonuid=1000,anongid=100)"
             in line
         )
     assert nodes[MANAGER].sh("stat -c '%u:%g %a' /srv/jupyterfleet/notebooks") == "1000:100 770"

@@ -65,14 +65,16 @@ def test_good(firewall):
             ["lab-net"],
             (
                 "firewall_hub_client_networks: 'lab-net' is not an IPv4 network; expected a network"
-                " such as 192.168.10.0/24 or a single address (IPv6 is not managed)"
+                " such as 192.168.10.0/24 or a single address (IPv6 ones go to"
+                " firewall_hub_client_networks_ipv6)"
             ),
         ),
         (
             ["fd00::/8"],
             (
                 "firewall_hub_client_networks: 'fd00::/8' is not an IPv4 network; expected a network"
-                " such as 192.168.10.0/24 or a single address (IPv6 is not managed)"
+                " such as 192.168.10.0/24 or a single address (IPv6 ones go to"
+                " firewall_hub_client_networks_ipv6)"
             ),
         ),
         (
@@ -107,3 +109,72 @@ def test_every_bad_network_is_reported():
         with_firewall(enabled=True, hub_client_networks=["10.0.0.0/8", "x", "10.1.2.3/16"])
     )
     assert [m.split(":")[1].split()[0] for m in found] == ["'x'", "'10.1.2.3/16'"]
+
+
+@pytest.mark.parametrize(
+    "networks",
+    [["fc00::/7"], ["fd00:10::/64", "2001:db8::1", "2001:db8::1/128", "::/0"], [], None],
+)
+def test_good_ipv6(networks):
+    assert problems(with_firewall(enabled=True, hub_client_networks_ipv6=networks)) == []
+
+
+@pytest.mark.parametrize(
+    ("networks", "message"),
+    [
+        (
+            ["fd00:10::1/64"],
+            (
+                "firewall_hub_client_networks_ipv6: 'fd00:10::1/64' has host bits set; expected its"
+                " network address fd00:10::/64 (or fd00:10::1 alone for that one address)"
+            ),
+        ),
+        (
+            ["10.0.0.0/8"],
+            (
+                "firewall_hub_client_networks_ipv6: '10.0.0.0/8' is not an IPv6 network; expected a"
+                " network such as fd00:10::/64 or a single address"
+            ),
+        ),
+        (
+            ["FD00:0010::/64"],
+            (
+                "firewall_hub_client_networks_ipv6: 'FD00:0010::/64' is not written as ip6tables"
+                " prints it; expected fd00:10::/64"
+            ),
+        ),
+        (
+            "fc00::/7",
+            "firewall_hub_client_networks_ipv6: 'fc00::/7' is not a list;",
+        ),
+    ],
+)
+def test_bad_ipv6(networks, message):
+    found = problems(with_firewall(enabled=True, hub_client_networks_ipv6=networks))
+    assert len(found) == 1, found
+    assert found[0].startswith(message), found[0]
+
+
+@pytest.mark.parametrize("ports", [[111, 2049], [], ["20048"], None])
+def test_good_nfs_ports(ports):
+    assert problems(with_firewall(enabled=True, nfs_ports=ports)) == []
+
+
+@pytest.mark.parametrize(
+    ("ports", "message"),
+    [
+        ([2049, 0], "firewall_nfs_ports: 0 is not a port; expected a number from 1 to 65535"),
+        ([70000], "firewall_nfs_ports: 70000 is not a port;"),
+        (["nfs"], "firewall_nfs_ports: 'nfs' is not a port;"),
+        (2049, "firewall_nfs_ports: 2049 is not a list;"),
+    ],
+)
+def test_bad_nfs_ports(ports, message):
+    found = problems(with_firewall(enabled=True, nfs_ports=ports))
+    assert len(found) == 1, found
+    assert found[0].startswith(message), found[0]
+
+
+def test_nothing_is_checked_when_the_firewall_is_off():
+    off = with_firewall(enabled=False, hub_client_networks_ipv6="x", nfs_ports=[0])
+    assert problems(off) == []
