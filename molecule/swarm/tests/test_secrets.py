@@ -5,6 +5,7 @@ The rotation test runs playbooks/rotate-secrets.yml (a full, verbose converge) a
 converged swarm.
 """
 
+import base64
 import json
 import uuid
 
@@ -90,7 +91,13 @@ def test_rotation_keeps_users_logged_in_and_servers_running(nodes, hub_url):
     for n in ("proxy_auth_token", "db_password"):
         assert digest(after[n]) != digest(before[n]), n
     news = {n + "_new": v for n, v in after.items()}
-    assert leaks(proc.stdout + proc.stderr, {**before, **news}) == []
+    # the registry's push and pull passwords (and their base64 in a Docker login) too
+    registry = {n: mgr.sh(f"cat {DIR}/{n}") for n in ("registry_push", "registry_pull")}
+    registry_b64 = {
+        n + "_b64": base64.b64encode(f"jupyterfleet-{n[9:]}:{v}".encode()).decode()
+        for n, v in registry.items()
+    }
+    assert leaks(proc.stdout + proc.stderr, {**before, **news, **registry, **registry_b64}) == []
     # each service now runs with a new version of what was rotated, the same of the rest
     hub = _service_secrets(mgr, "jupyterhub")
     assert hub["cookie_secret"] == versions["jupyterhub"]["cookie_secret"]

@@ -4,6 +4,7 @@ Tests run top to bottom and share the users they create.
 """
 
 import json
+import re
 import time
 import uuid
 
@@ -137,6 +138,15 @@ def test_cpu_profile_runs_on_the_cpu_worker(users, nodes):
     node, _ = _task(nodes, "jupyter-carol")
     assert node == CPU
     assert users["carol"].server("GET", "/api/status").status_code == 200
+
+
+def test_spawned_server_runs_its_image_by_digest(nodes):
+    """carol's server (the previous test) runs the CPU profile's image pinned by digest."""
+    mgr = nodes[MANAGER]
+    image = mgr.sh(
+        "docker service inspect -f '{{.Spec.TaskTemplate.ContainerSpec.Image}}' jupyter-carol"
+    )
+    assert re.fullmatch(r"[^@\s]+/jupyterfleet/notebook:[^@\s]+@sha256:[0-9a-f]{64}", image), image
 
 
 def test_gpu_profile_gets_a_gpu_of_its_own(users, nodes):
