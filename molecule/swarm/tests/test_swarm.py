@@ -103,7 +103,8 @@ def test_profile_images_are_exactly_where_they_can_run(nodes):
     assert gpu_repo, f"GPU image missing on the GPU worker: {repos[GPU]}"
     assert not any(r.endswith("/jupyterfleet/notebook-gpu") for r in repos[CPU] | repos[MANAGER])
     assert not any(r.endswith("/jupyterfleet/notebook") for r in repos[GPU] | repos[MANAGER])
-    assert all(r.startswith(reg) or "/" in r for r in cpu_repo | gpu_repo)
+    # pulled from the fleet's own registry on the first manager, not from anywhere else
+    assert all(r.startswith(f"{reg}/") for r in cpu_repo | gpu_repo), (reg, cpu_repo | gpu_repo)
 
 
 def test_nobody_can_sign_up_as_the_admin(hub_url):
