@@ -250,25 +250,31 @@ def _ipv4_network_problems(networks):
                 " networks such as 192.168.10.0/24 (or firewall_enabled: false)"
             )
         ]
+    expected = (
+        "expected a network such as 192.168.10.0/24 or a single address"
+        " (IPv6 ones go to firewall_hub_client_networks_ipv6)"
+    )
     out = []
     for value in networks:
-        text = str(value).strip()
-        try:
-            ipaddress.IPv4Network(text, strict=True)
-        except ValueError as exc:
-            if "has host bits set" in str(exc):
-                net = ipaddress.IPv4Network(text, strict=False)
-                out.append(
-                    f"{var}: {value!r} has host bits set; expected its network address {net}"
-                    f" (or {text.split('/')[0]} alone for that one address)"
-                )
-            else:
-                out.append(
-                    f"{var}: {value!r} is not an IPv4 network; expected a network such as"
-                    " 192.168.10.0/24 or a single address (IPv6 ones go to"
-                    " firewall_hub_client_networks_ipv6)"
-                )
+        out.extend(_network_problems(var, value, ipaddress.IPv4Network, "IPv4", expected)[1])
     return out
+
+
+def _network_problems(var, value, network_class, family, expected):
+    """(the network value names or None, what is wrong with it as a firewall network)."""
+    text = str(value).strip()
+    try:
+        return network_class(text, strict=True), []
+    except ValueError as exc:
+        if "has host bits set" not in str(exc):
+            return None, [f"{var}: {value!r} is not an {family} network; {expected}"]
+        net = network_class(text, strict=False)
+        return None, [
+            (
+                f"{var}: {value!r} has host bits set; expected its network address {net}"
+                f" (or {text.split('/')[0]} alone for that one address)"
+            )
+        ]
 
 
 def _port(value):
@@ -405,24 +411,14 @@ def _ipv6_network_problems(networks):
         return []
     if not isinstance(networks, list):
         return [f"{var}: {networks!r} is not a list; expected a list of IPv6 networks"]
+    expected = "expected a network such as fd00:10::/64 or a single address"
     out = []
     for value in networks:
-        text = str(value).strip()
-        try:
-            net = ipaddress.IPv6Network(text, strict=True)
-        except ValueError as exc:
-            if "has host bits set" in str(exc):
-                net = ipaddress.IPv6Network(text, strict=False)
-                out.append(
-                    f"{var}: {value!r} has host bits set; expected its network address {net}"
-                    f" (or {text.split('/')[0]} alone for that one address)"
-                )
-            else:
-                out.append(
-                    f"{var}: {value!r} is not an IPv6 network; expected a network such as"
-                    " fd00:10::/64 or a single address"
-                )
+        net, problems = _network_problems(var, value, ipaddress.IPv6Network, "IPv6", expected)
+        out.extend(problems)
+        if net is None:
             continue
+        text = str(value).strip()
         canonical = str(net) if "/" in text else str(net.network_address)
         if text != canonical:
             out.append(
