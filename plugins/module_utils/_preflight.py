@@ -53,6 +53,7 @@ OPTIONAL_PATH_VARS = (
 )
 DOCKER_NAME_VARS = {
     "fleet_network_name": "network",
+    "fleet_internal_network_name": "network",
     "jupyterhub_data_volume": "volume",
     "jupyterhub_container_name": "container",
 }

@@ -269,6 +269,11 @@ CASES = {
         SINGLE,
         ["fleet_network_name: 'hub net' is not a Docker network name", "starting with a letter"],
     ),
+    "internal-network-is-the-notebooks-network": (
+        {"fleet_internal_network_name": "jupyterhub_network"},
+        SINGLE,
+        ['fleet_internal_network_name: "jupyterhub_network" is also fleet_network_name'],
+    ),
     "data-volume-name-with-leading-dash": (
         {"jupyterhub_data_volume": "-data"},
         SINGLE,

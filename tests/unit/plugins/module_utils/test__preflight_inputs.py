@@ -114,6 +114,10 @@ BAD = [
         f"fleet_network_name: 'hub net' is not a Docker network name; {NAME_RULE}",
     ),
     (
+        {"fleet_internal_network_name": "-internal"},
+        f"fleet_internal_network_name: '-internal' is not a Docker network name; {NAME_RULE}",
+    ),
+    (
         {"jupyterhub_data_volume": "-data"},
         f"jupyterhub_data_volume: '-data' is not a Docker volume name; {NAME_RULE}",
     ),
