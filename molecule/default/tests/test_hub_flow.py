@@ -13,6 +13,7 @@ import pytest
 from conftest import NODE
 from fleetrun import leaks, run_playbook
 from hubclient import HubUser, admin_password
+from netprobe import PROBE, probe_lines
 
 USER_PW = "al1ce-" + uuid.uuid4().hex[:10]
 BOB_PW = "b0b-" + uuid.uuid4().hex[:10]
@@ -88,6 +89,29 @@ def test_server_starts_and_its_api_answers(alice):
     assert "started" in r.json()
     r = alice.server("GET", "/api/kernelspecs")
     assert r.status_code == 200
+
+
+def test_a_notebook_reaches_the_hub_api_but_not_the_proxy_api(alice, host):
+    """Issue 8 item 4, from alice's notebook (the previous test started it): the hub starts
+    configurable-http-proxy inside its container with the API on 127.0.0.1 only, so on the
+    shared bridge the hub's API (8081, which the notebook needs) answers and the proxy's API
+    (8001, jupyterhub_proxy_api_port) does not, by the hub's name or its address."""
+    hub_ip = host.check_output(
+        "docker inspect -f '{{(index .NetworkSettings.Networks \"jupyterhub_network\").IPAddress}}'"
+        " jupyterhub"
+    )
+    targets = ["tcp:jupyterhub:8081", "tcp:jupyterhub:8001", f"tcp:{hub_ip}:8001"]
+    seen = probe_lines(
+        host.check_output(f"docker exec jupyter-alice python3 -c '{PROBE}' {' '.join(targets)}")
+    )
+    assert seen == {targets[0]: "open", targets[1]: "refused", targets[2]: "refused"}, seen
+    # inside the hub's container the API listens on 127.0.0.1 only (/proc/net/tcp: LISTEN, 0A)
+    listen = [
+        line.split()[1]
+        for line in host.check_output("docker exec jupyterhub cat /proc/net/tcp").splitlines()[1:]
+        if line.split()[3] == "0A" and line.split()[1].endswith(f":{8001:04X}")
+    ]
+    assert listen == ["0100007F:1F41"], listen
 
 
 def test_profile_was_applied_to_the_container(alice, host):

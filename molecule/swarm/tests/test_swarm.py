@@ -13,6 +13,7 @@ import requests
 from conftest import CPU, GPU, MANAGER
 from fleetrun import run_playbook
 from hubclient import HubUser, admin_password, progress_message
+from netprobe import PROBE
 
 PW = {u: f"{u}-" + uuid.uuid4().hex[:12] for u in ("carol", "gina", "gus", "gail")}
 
@@ -85,6 +86,12 @@ def test_overlay_network_is_attachable(nodes):
         "docker network inspect -f '{{.Driver}} {{.Attachable}} {{.Scope}}' jupyterhub_network"
     )
     assert out == "overlay true swarm"
+    # the hub's services' own network: internal (no way out), nothing attaches to it by hand
+    out = nodes[MANAGER].sh(
+        "docker network inspect -f '{{.Driver}} {{.Internal}} {{.Attachable}} {{.Scope}}'"
+        " jupyterfleet_internal"
+    )
+    assert out == "overlay true false swarm"
 
 
 def _repos(node):
@@ -158,6 +165,58 @@ def test_gpu_profile_gets_a_gpu_of_its_own(users, nodes):
     node2, ids2 = _gpu_of(nodes, "jupyter-gus")
     assert node2 == GPU and len(ids2) == 1
     assert {ids[0], ids2[0]} == {"GPU-fake0", "GPU-fake1"}, "two users, two different GPUs"
+
+
+def _addresses(nodes, service) -> dict:
+    """{network name: address} of a service's running task."""
+    _, task = _task(nodes, service)
+    return {
+        a["Network"]["Spec"]["Name"]: a["Addresses"][0].split("/")[0]
+        for a in task.get("NetworksAttachments", [])
+    }
+
+
+def _from_notebook(nodes, user, targets) -> dict:
+    """Probe tcp targets from inside the user's running notebook container, as its user."""
+    node, _ = _task(nodes, f"jupyter-{user}")
+    cid = nodes[node].sh(
+        f"docker ps -q --filter label=com.docker.swarm.service.name=jupyter-{user}"
+    )
+    out = nodes[node].sh(f"docker exec {cid} python3 -c '{PROBE}' {' '.join(targets)}")
+    # a target's state may be an error's text, with spaces ("[Errno -2] Name ... not known")
+    return dict(line.split(" ", 1) for line in out.splitlines() if " " in line)
+
+
+def test_a_notebook_reaches_the_hub_api_but_not_the_database_nor_the_proxy_api(nodes):
+    """Issue 8 item 4, from carol's notebook (on the CPU worker; the previous tests started it):
+    PostgreSQL and the proxy's API answer on no address a notebook can try, by name or by any
+    address of their tasks; the hub's API (which the notebook needs) answers."""
+    port = 8001  # jupyterhub_proxy_api_port
+    db = [f"tcp:{a}:5432" for a in ["postgres", *_addresses(nodes, "postgres").values()]]
+    api = [f"tcp:{a}:{port}" for a in ["proxy", "proxy-api", *_addresses(nodes, "proxy").values()]]
+    hub = ["tcp:jupyterhub:8081"]
+    seen = _from_notebook(nodes, "carol", [*db, *api, *hub])
+    assert seen[hub[0]] == "open", seen
+    assert not [t for t in db + api if seen[t] == "open"], seen
+    # the hub itself still reaches both (its database logins and the routes it sets prove
+    # it); PostgreSQL takes password logins over TCP from the internal network only
+    net = nodes[MANAGER].sh(
+        "docker network inspect -f '{{(index .IPAM.Config 0).Subnet}}' jupyterfleet_internal"
+    )
+    pg = nodes[MANAGER].sh("docker ps -q --filter label=com.docker.swarm.service.name=postgres")
+    hba = nodes[MANAGER].sh(f"docker exec {pg} grep '^host' /var/lib/postgresql/data/pg_hba.conf")
+    assert f"host all all {net} scram-sha-256" in hba.splitlines(), hba
+    assert "0.0.0.0/0" not in hba, hba
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="open (docs/security.md): tasks on one overlay network reach each other directly",
+)
+def test_a_notebook_cannot_reach_another_users_server(nodes):
+    gina = _addresses(nodes, "jupyter-gina")["jupyterhub_network"]
+    seen = _from_notebook(nodes, "carol", [f"tcp:{gina}:8888"])
+    assert seen[f"tcp:{gina}:8888"] != "open", seen
 
 
 def test_third_gpu_user_is_refused_clearly(users, nodes):
