@@ -13,7 +13,6 @@ import requests
 from conftest import CPU, GPU, MANAGER
 from fleetrun import run_playbook
 from hubclient import HubUser, admin_password, progress_message
-from netprobe import PROBE
 
 PW = {u: f"{u}-" + uuid.uuid4().hex[:12] for u in ("carol", "gina", "gus", "gail")}
 
@@ -176,28 +175,61 @@ def _addresses(nodes, service) -> dict:
     }
 
 
+# Run inside a notebook: `python3 -c ANSWERS kind:host:port ...` prints "<target> <answer>" per
+# target: what a PostgreSQL server (kind pg: its one-byte answer to an SSLRequest) or an HTTP
+# server (kind http: the status line of GET /api/routes) said, else how the connect failed.
+# The service's answer, not a connect, is what counts: this lab's outer network accepts tcp
+# connects to any address it routes out (and answers HTTP "426 Upgrade Required" there).
+ANSWERS = """
+import socket, sys
+for target in sys.argv[1:]:
+    kind, host, port = target.split(":", 2)
+    s = socket.socket()
+    s.settimeout(3)
+    try:
+        s.connect((host, int(port)))
+        if kind == "pg":
+            s.sendall(bytes([0, 0, 0, 8, 4, 210, 22, 47]))
+        else:
+            s.sendall(("GET /api/routes HTTP/1.0\\r\\nHost: " + host + "\\r\\n\\r\\n").encode())
+        data = s.recv(64)
+        if kind == "pg" and data[:1] in (b"N", b"S"):
+            state = "postgres"
+        elif data.startswith(b"HTTP/"):
+            state = data.split(b"\\r\\n")[0].decode()
+        else:
+            state = "no answer: " + repr(data)
+    except OSError as exc:
+        state = "no answer: " + repr(exc)
+    s.close()
+    print(target, state)
+"""
+
+
 def _from_notebook(nodes, user, targets) -> dict:
-    """Probe tcp targets from inside the user's running notebook container, as its user."""
+    """Ask targets from inside the user's running notebook container, as its user."""
     node, _ = _task(nodes, f"jupyter-{user}")
     cid = nodes[node].sh(
         f"docker ps -q --filter label=com.docker.swarm.service.name=jupyter-{user}"
     )
-    out = nodes[node].sh(f"docker exec {cid} python3 -c '{PROBE}' {' '.join(targets)}")
-    # a target's state may be an error's text, with spaces ("[Errno -2] Name ... not known")
+    out = nodes[node].sh(f"docker exec {cid} python3 -c '{ANSWERS}' {' '.join(targets)}")
     return dict(line.split(" ", 1) for line in out.splitlines() if " " in line)
 
 
 def test_a_notebook_reaches_the_hub_api_but_not_the_database_nor_the_proxy_api(nodes):
     """Issue 8 item 4, from carol's notebook (on the CPU worker; the previous tests started it):
-    PostgreSQL and the proxy's API answer on no address a notebook can try, by name or by any
-    address of their tasks; the hub's API (which the notebook needs) answers."""
+    neither PostgreSQL nor the proxy's API answers on any address a notebook can try, by name or
+    by any address of their tasks; the hub's API (which the notebook needs) answers."""
     port = 8001  # jupyterhub_proxy_api_port
-    db = [f"tcp:{a}:5432" for a in ["postgres", *_addresses(nodes, "postgres").values()]]
-    api = [f"tcp:{a}:{port}" for a in ["proxy", "proxy-api", *_addresses(nodes, "proxy").values()]]
-    hub = ["tcp:jupyterhub:8081"]
-    seen = _from_notebook(nodes, "carol", [*db, *api, *hub])
-    assert seen[hub[0]] == "open", seen
-    assert not [t for t in db + api if seen[t] == "open"], seen
+    db = [f"pg:{a}:5432" for a in ["postgres", *_addresses(nodes, "postgres").values()]]
+    api = [f"http:{a}:{port}" for a in ["proxy", "proxy-api", *_addresses(nodes, "proxy").values()]]
+    hub = "http:jupyterhub:8081"
+    seen = _from_notebook(nodes, "carol", [*db, *api, hub])
+    assert seen[hub].startswith("HTTP/1.1 "), seen  # the hub's API answers (404 at this path)
+    # PostgreSQL answers an SSLRequest with N or S; the proxy's API answers a request without
+    # its token "403 Forbidden" (this lab's outer network answers "426" for what it routes out)
+    assert not [t for t in db if seen[t] == "postgres"], seen
+    assert not [t for t in api if seen[t].startswith("HTTP/1.1 403")], seen
     # the hub itself still reaches both (its database logins and the routes it sets prove
     # it); PostgreSQL takes password logins over TCP from the internal network only
     net = nodes[MANAGER].sh(
@@ -215,8 +247,8 @@ def test_a_notebook_reaches_the_hub_api_but_not_the_database_nor_the_proxy_api(n
 )
 def test_a_notebook_cannot_reach_another_users_server(nodes):
     gina = _addresses(nodes, "jupyter-gina")["jupyterhub_network"]
-    seen = _from_notebook(nodes, "carol", [f"tcp:{gina}:8888"])
-    assert seen[f"tcp:{gina}:8888"] != "open", seen
+    seen = _from_notebook(nodes, "carol", [f"http:{gina}:8888"])
+    assert not seen[f"http:{gina}:8888"].startswith("HTTP/1.1 "), seen  # jupyter-server's
 
 
 def test_third_gpu_user_is_refused_clearly(users, nodes):
