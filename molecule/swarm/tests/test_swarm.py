@@ -239,6 +239,13 @@ def test_a_notebook_reaches_the_hub_api_but_not_the_database_nor_the_proxy_api(n
     hba = nodes[MANAGER].sh(f"docker exec {pg} grep '^host' /var/lib/postgresql/data/pg_hba.conf")
     assert f"host all all {net} scram-sha-256" in hba.splitlines(), hba
     assert "0.0.0.0/0" not in hba, hba
+    # the proxy's API listens on the proxy's address in the internal network only
+    px = nodes[MANAGER].sh("docker ps -q --filter label=com.docker.swarm.service.name=proxy")
+    tcp = nodes[MANAGER].sh(f"docker exec {px} cat /proc/net/tcp").splitlines()[1:]
+    listen = [ln.split()[1] for ln in tcp if ln.split()[3] == "0A"]  # LISTEN
+    internal = _addresses(nodes, "proxy")["jupyterfleet_internal"]
+    hexed = "".join(f"{int(b):02X}" for b in reversed(internal.split(".")))
+    assert [a for a in listen if a.endswith(f":{port:04X}")] == [f"{hexed}:{port:04X}"], listen
 
 
 @pytest.mark.xfail(
