@@ -60,6 +60,13 @@ DOCKER_NAME_VARS = {
 HOST_PORT_VARS = ("fleet_registry",)  # one host[:port], "" for none
 INSECURE_REGISTRY_VARS = ("docker_engine_insecure_registries",)  # list of host[:port] or CIDR
 MIRROR_VARS = ("docker_engine_registry_mirrors",)  # list of http(s) URLs
+# whole seconds, at least 1 (or 0 where 0 means "never")
+SECONDS_VARS = {
+    "jupyterhub_idle_culler_timeout": 1,
+    "jupyterhub_idle_culler_every": 1,
+    "jupyterhub_idle_culler_max_age": 0,
+    "jupyterhub_last_activity_interval": 1,
+}
 OTHER_INPUT_VARS = (
     "jupyterhub_auth_minimum_password_length",
     "jupyterhub_spawner_volume_name",
@@ -73,6 +80,7 @@ INPUT_VARS = (
     + HOST_PORT_VARS
     + INSECURE_REGISTRY_VARS
     + MIRROR_VARS
+    + tuple(SECONDS_VARS)
     + OTHER_INPUT_VARS
 )
 # NIST SP 800-63B: user-chosen passwords of at least 8 characters.
@@ -443,6 +451,20 @@ def _password_length_problems(var, value):
     ]
 
 
+def _seconds_problems(var, value):
+    least = SECONDS_VARS[var]
+    try:
+        seconds = None if isinstance(value, bool) else int(str(value).strip())
+    except ValueError:
+        seconds = None
+    if seconds is not None and seconds >= least:
+        return []
+    expected = "0 (never) or more" if least == 0 else f"at least {least}"
+    return [
+        f"{var}: {value!r} is not a usable number of seconds; expected an integer of {expected}"
+    ]
+
+
 def _volume_name_problems(var, value):
     problem = _volume_template_problem(var, value)
     return [problem] if problem else []
@@ -474,6 +496,7 @@ CHECKS = {
     **dict.fromkeys(HOST_PORT_VARS, _registry_problems),
     **dict.fromkeys(INSECURE_REGISTRY_VARS, _insecure_registry_problems),
     **dict.fromkeys(MIRROR_VARS, _mirror_problems),
+    **dict.fromkeys(SECONDS_VARS, _seconds_problems),
     "jupyterhub_auth_minimum_password_length": _password_length_problems,
     "jupyterhub_spawner_volume_name": _volume_name_problems,
     "jupyterhub_rotate_secrets": _rotate_problems,

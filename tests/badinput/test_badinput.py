@@ -304,6 +304,11 @@ CASES = {
         SINGLE,
         ["jupyterhub_auth_minimum_password_length: 0 is below the floor of 8"],
     ),
+    "culler-timeout-zero": (
+        {"jupyterhub_idle_culler_timeout": 0},
+        SINGLE,
+        ["jupyterhub_idle_culler_timeout: 0 is not a usable number of seconds", "at least 1"],
+    ),
     "user-volume-shared-by-all": (
         {"jupyterhub_spawner_volume_name": "shared"},
         SINGLE,

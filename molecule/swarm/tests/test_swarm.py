@@ -326,6 +326,38 @@ def test_hub_comes_back_and_servers_keep_serving(users, nodes, hub_url):
     assert again.model()["servers"][""]["ready"] is True
 
 
+def test_proxy_alone_killed_has_its_routes_back_within_30_s(users, nodes, hub_url):
+    """Swarm starts a new proxy task with an empty routing table; the hub puts the users'
+    routes back at its next check (jupyterhub_last_activity_interval), not minutes later."""
+    mgr = nodes[MANAGER]
+    carol = users["carol"]
+    assert carol.server("GET", "/api/status").status_code == 200
+    token = carol.token
+    old = mgr.sh("docker ps -q --filter label=com.docker.swarm.service.name=proxy")
+    assert old and len(old.split()) == 1, old
+    mgr.sh(f"docker kill {old}")
+    killed = time.monotonic()
+    back, last = None, "no answer"
+    while time.monotonic() - killed < 30:
+        try:
+            r = requests.get(
+                f"{hub_url}/user/carol/api/status",
+                headers={"Authorization": f"token {token}"},
+                allow_redirects=False,
+                timeout=3,
+            )
+            last = f"{r.status_code} {r.headers.get('Location', '')}"
+            if r.status_code == 200:
+                back = time.monotonic() - killed
+                break
+        except requests.RequestException as exc:
+            last = repr(exc)
+        time.sleep(1)
+    assert back is not None, f"carol's server not reached 30 s after the proxy was killed: {last}"
+    new = mgr.sh("docker ps -q --filter label=com.docker.swarm.service.name=proxy")
+    assert new and new != old, "swarm did not start a new proxy task"
+
+
 def test_nfs_roles_installed_and_rendered(nodes):
     """NFS cannot be mounted in this kernel: check what the roles installed and wrote."""
     mgr_ip = nodes[MANAGER].ip

@@ -52,6 +52,9 @@ GOOD = [
     {"jupyterhub_spawner_volume_name": "{username}.work"},
     {"jupyterhub_rotate_secrets": []},
     {"jupyterhub_rotate_secrets": ["cookie_secret", "db_password"]},
+    {"jupyterhub_idle_culler_timeout": 30, "jupyterhub_idle_culler_every": "5"},
+    {"jupyterhub_idle_culler_max_age": 0, "jupyterhub_last_activity_interval": 1},
+    {"jupyterhub_idle_culler_max_age": 86400},
 ]
 
 
@@ -208,6 +211,34 @@ BAD = [
         (
             "jupyterhub_rotate_secrets: ['cookie'] are no secrets of the hub; expected names among"
             " cookie_secret, proxy_auth_token, db_password"
+        ),
+    ),
+    (
+        {"jupyterhub_idle_culler_timeout": 0},
+        (
+            "jupyterhub_idle_culler_timeout: 0 is not a usable number of seconds; expected an"
+            " integer of at least 1"
+        ),
+    ),
+    (
+        {"jupyterhub_idle_culler_every": "10m"},
+        (
+            "jupyterhub_idle_culler_every: '10m' is not a usable number of seconds; expected an"
+            " integer of at least 1"
+        ),
+    ),
+    (
+        {"jupyterhub_idle_culler_max_age": -1},
+        (
+            "jupyterhub_idle_culler_max_age: -1 is not a usable number of seconds; expected an"
+            " integer of 0 (never) or more"
+        ),
+    ),
+    (
+        {"jupyterhub_last_activity_interval": True},
+        (
+            "jupyterhub_last_activity_interval: True is not a usable number of seconds; expected"
+            " an integer of at least 1"
         ),
     ),
 ]
