@@ -85,7 +85,7 @@ INPUT_VARS = (
 )
 # NIST SP 800-63B: user-chosen passwords of at least 8 characters.
 MINIMUM_PASSWORD_LENGTH_FLOOR = 8
-ROTATABLE_SECRETS = ("cookie_secret", "proxy_auth_token", "db_password")
+ROTATABLE_SECRETS = ("cookie_secret", "proxy_auth_token", "db_password", "verify_api_token")
 # Docker's rule for container, volume and network names
 DOCKER_NAME = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9_.-]*")
 # A host name (RFC 1123 labels) or an IPv4 address, then an optional :port

@@ -12,7 +12,7 @@ from fleetrun import digest, leaks, recap, run_playbook
 from hubclient import HubUser, admin_password, logged_in, server_answers
 
 DIR = "/etc/jupyterfleet/secrets"
-NAMES = ("cookie_secret", "proxy_auth_token")
+NAMES = ("cookie_secret", "proxy_auth_token", "verify_api_token")
 
 
 def _secrets(host) -> dict[str, str]:

@@ -14,7 +14,7 @@ from fleetrun import digest, leaks, run_playbook
 from hubclient import HubUser, admin_password, logged_in, server_answers
 
 DIR = "/etc/jupyterfleet/secrets"
-NAMES = ("cookie_secret", "proxy_auth_token", "db_password")
+NAMES = ("cookie_secret", "proxy_auth_token", "db_password", "verify_api_token")
 
 
 def _secrets(mgr) -> dict[str, str]:

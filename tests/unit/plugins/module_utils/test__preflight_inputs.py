@@ -210,7 +210,7 @@ BAD = [
         {"jupyterhub_rotate_secrets": ["cookie"]},
         (
             "jupyterhub_rotate_secrets: ['cookie'] are no secrets of the hub; expected names among"
-            " cookie_secret, proxy_auth_token, db_password"
+            " cookie_secret, proxy_auth_token, db_password, verify_api_token"
         ),
     ),
     (

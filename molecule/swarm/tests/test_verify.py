@@ -1,0 +1,107 @@
+"""playbooks/verify.yml on the swarm lab (issue 9, Verify).
+
+Passes on the healthy fleet: every node Ready and Active with its labels and GPUs, each
+profile's image on exactly the nodes that can run it, the hub and proxy answering, and the
+probe user starting a server on each profile (cpu on the CPU worker, gpu on the GPU worker)
+and reaching it through the proxy. Then the CPU worker is drained: the check fails and names
+that node (and the profile that can no longer start). The worker is set active again and the
+test waits until every service runs as before, so the tests after it see the same lab.
+"""
+
+import re
+import time
+
+import requests
+from conftest import CPU, GPU, MANAGER
+from fleetrun import leaks, run_playbook
+
+PROBE = "jfverifyprobe"
+TOKEN_FILE = "/etc/jupyterfleet/secrets/verify_api_token"
+
+
+def _tail(proc) -> str:
+    return (proc.stdout + proc.stderr)[-6000:]
+
+
+def _row(out: str, check: str, where: str, status: str) -> bool:
+    return (
+        re.search(rf"^\s*\"?{check}\s+{re.escape(where)}\s+{status}\s", out, re.MULTILINE)
+        is not None
+    )
+
+
+def _probe_left_nothing(mgr, hub_url):
+    token = mgr.sh(f"cat {TOKEN_FILE}")
+    r = requests.get(
+        f"{hub_url}/hub/api/users/{PROBE}",
+        headers={"Authorization": f"token {token}"},
+        timeout=30,
+    )
+    assert r.status_code == 404, f"the probe user is still there: HTTP {r.status_code}"
+    assert mgr.sh(f"docker service ls -q --filter name=jupyter-{PROBE}") == ""
+    assert mgr.sh(f"test -e /srv/jupyterfleet/users/{PROBE} && echo left || true") == ""
+
+
+def _services(mgr) -> dict[str, str]:
+    lines = mgr.sh("docker service ls --format '{{.Name}} {{.Replicas}}'").splitlines()
+    return dict(line.split(" ", 1) for line in lines)
+
+
+def test_verify_passes_on_the_healthy_swarm(nodes, hub_url):
+    mgr = nodes[MANAGER]
+    started = time.monotonic()
+    proc = run_playbook("verify.yml", "-v")
+    took = time.monotonic() - started
+    out = proc.stdout
+    assert proc.returncode == 0, _tail(proc)
+    assert "no problem found" in out, _tail(proc)
+    for node in (MANAGER, GPU, CPU):
+        assert _row(out, "node", node, "ok"), _tail(proc)
+        assert _row(out, "image", node, "ok"), _tail(proc)
+    assert _row(out, "hub", MANAGER, "ok"), _tail(proc)
+    # each profile started where its placement sends it, and answered through the proxy
+    assert re.search(rf"probe\s+cpu\s+ok\s+server started on {CPU} in \d+ s and reached", out)
+    assert re.search(rf"probe\s+gpu\s+ok\s+server started on {GPU} in \d+ s and reached", out)
+    assert _row(out, "cleanup", PROBE, "ok"), _tail(proc)
+    _probe_left_nothing(mgr, hub_url)
+    # the probe's token is never printed, not even with -v
+    assert leaks(proc.stdout + proc.stderr, {"verify_api_token": mgr.sh(f"cat {TOKEN_FILE}")}) == []
+    print(f"verify.yml on the healthy swarm took {took:.0f} s")
+
+
+def test_verify_fails_naming_a_drained_worker(nodes, hub_url):
+    mgr = nodes[MANAGER]
+    before = _services(mgr)
+    mgr.sh(f"docker node update --availability drain {CPU}")
+    try:
+        started = time.monotonic()
+        # the cpu profile only: it can run on the drained worker alone
+        proc = run_playbook("verify.yml", "-e", '{"verify_profiles": ["cpu"]}')
+        took = time.monotonic() - started
+    finally:
+        mgr.sh(f"docker node update --availability active {CPU}")
+    out = proc.stdout
+    assert proc.returncode != 0, "verify.yml passed with a drained worker:\n" + _tail(proc)
+    failure = next((ln for ln in out.splitlines() if "VERIFY FAILED" in ln), "")
+    assert f"node {CPU}: availability drain (expected active)" in failure, _tail(proc)
+    assert "probe cpu: spawn failed" in failure, _tail(proc)
+    # only the drained node is named: the others are fine
+    assert _row(out, "node", MANAGER, "ok") and _row(out, "node", GPU, "ok"), _tail(proc)
+    assert _row(out, "node", CPU, "FAIL"), _tail(proc)
+    # the probe user is removed also when its spawn failed
+    assert _row(out, "cleanup", PROBE, "ok"), _tail(proc)
+    _probe_left_nothing(mgr, hub_url)
+    print(f"verify.yml with a drained worker took {took:.0f} s")
+
+    # the lab as before: the worker active and every service back to its replicas
+    end = time.monotonic() + 120
+    while time.monotonic() < end:
+        states = mgr.sh("docker node ls --format '{{.Hostname}} {{.Status}} {{.Availability}}'")
+        if (
+            all(ln.endswith("Ready Active") for ln in states.splitlines())
+            and _services(mgr) == before
+        ):
+            break
+        time.sleep(3)
+    assert all(ln.endswith("Ready Active") for ln in states.splitlines()), states
+    assert _services(mgr) == before
