@@ -14,6 +14,7 @@ import time
 import requests
 from conftest import CPU, GPU, MANAGER
 from fleetrun import leaks, run_playbook
+from hubclient import HubUser, admin_password, logged_in
 
 PROBE = "jfverifyprobe"
 TOKEN_FILE = "/etc/jupyterfleet/secrets/verify_api_token"
@@ -47,8 +48,30 @@ def _services(mgr) -> dict[str, str]:
     return dict(line.split(" ", 1) for line in lines)
 
 
+def _gpu_holders(mgr) -> list[str]:
+    lines = mgr.sh("docker service ls --format '{{.Name}} {{.Image}}'").splitlines()
+    return [
+        name.removeprefix("jupyter-")
+        for name, image in (ln.split(" ", 1) for ln in lines)
+        if name.startswith("jupyter-") and "/notebook-gpu:" in image
+    ]
+
+
+def _free_the_gpus(mgr, hub_url):
+    """The gpu probe needs a free GPU; earlier tests' users hold both of the lab's."""
+    admin = logged_in(HubUser(hub_url, "admin", admin_password(MANAGER)))
+    for user in _gpu_holders(mgr):
+        r = admin.api("DELETE", f"/hub/api/users/{user}/server")
+        assert r.status_code in (202, 204), f"stop {user}: {r.status_code} {r.text[:300]}"
+    end = time.monotonic() + 120
+    while _gpu_holders(mgr) and time.monotonic() < end:
+        time.sleep(2)
+    assert _gpu_holders(mgr) == [], "servers still hold the GPUs"
+
+
 def test_verify_passes_on_the_healthy_swarm(nodes, hub_url):
     mgr = nodes[MANAGER]
+    _free_the_gpus(mgr, hub_url)
     started = time.monotonic()
     proc = run_playbook("verify.yml", "-v")
     took = time.monotonic() - started
