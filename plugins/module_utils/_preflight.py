@@ -436,11 +436,18 @@ def _ipv6_network_problems(networks):
     return out
 
 
-def _password_length_problems(var, value):
+def _whole_number(value):
+    """``value`` as an int (a string of digits counts), or None: booleans and the rest are not."""
+    if isinstance(value, bool):
+        return None
     try:
-        length = None if isinstance(value, bool) else int(str(value).strip())
+        return int(str(value).strip())
     except ValueError:
-        length = None
+        return None
+
+
+def _password_length_problems(var, value):
+    length = _whole_number(value)
     if length is not None and length >= MINIMUM_PASSWORD_LENGTH_FLOOR:
         return []
     return [
@@ -453,10 +460,7 @@ def _password_length_problems(var, value):
 
 def _seconds_problems(var, value):
     least = SECONDS_VARS[var]
-    try:
-        seconds = None if isinstance(value, bool) else int(str(value).strip())
-    except ValueError:
-        seconds = None
+    seconds = _whole_number(value)
     if seconds is not None and seconds >= least:
         return []
     expected = "0 (never) or more" if least == 0 else f"at least {least}"
