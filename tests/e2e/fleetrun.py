@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -71,3 +72,14 @@ def digest(text: str) -> str:
 def leaks(output: str, secrets: dict[str, str]) -> list[str]:
     """Names of the secrets whose value (stripped, at least 8 characters) appears in output."""
     return sorted(n for n, v in secrets.items() if len(v.strip()) >= 8 and v.strip() in output)
+
+
+def tail(proc: subprocess.CompletedProcess, chars: int = 6000) -> str:
+    """The end of a run's output and errors, for an assertion's message."""
+    return (proc.stdout + proc.stderr)[-chars:]
+
+
+def table_row(output: str, check: str, where: str, status: str) -> bool:
+    """verify.yml's table has a row `check  where  status ...`."""
+    pattern = rf"^\s*\"?{check}\s+{re.escape(where)}\s+{status}\s"
+    return re.search(pattern, output, re.MULTILINE) is not None

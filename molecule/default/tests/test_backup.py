@@ -19,16 +19,12 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import NODE
-from fleetrun import PROJECT, leaks, run_playbook
+from fleetrun import PROJECT, leaks, run_playbook, tail
 from hubclient import HubUser, admin_password, logged_in, server_answers
 
 BACKUPS = Path(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"]) / "inventory" / ".backups"
 SECRET = "/etc/jupyterfleet/secrets/cookie_secret"
 NAME_RE = r"^[0-9]{8}T[0-9]{6}Z$"
-
-
-def _tail(proc) -> str:
-    return (proc.stdout + proc.stderr)[-4000:]
 
 
 def _backups() -> list[Path]:
@@ -67,7 +63,7 @@ def test_bad_input_fails_early_naming_the_variable(host, playbook, extra, messag
     started = _started(host)
     proc = run_playbook(playbook, "-e", extra)
     assert proc.returncode != 0
-    assert message in proc.stdout, _tail(proc)
+    assert message in proc.stdout, tail(proc)
     assert _started(host) == started, "the hub was touched"
 
 
@@ -90,9 +86,9 @@ def test_restore_brings_back_accounts_approvals_files_and_secrets(host, hub_url,
 
     proc = run_playbook("backup.yml", "-e", "jupyterhub_backup_keep=1")
 
-    assert proc.returncode == 0, _tail(proc)
+    assert proc.returncode == 0, tail(proc)
     # the backups are no inventory source, although they are in the inventory's directory
-    assert "inventory source" not in proc.stderr, _tail(proc)
+    assert "inventory source" not in proc.stderr, tail(proc)
     assert leaks(proc.stdout + proc.stderr, {"cookie_secret": secret}) == []
     assert not old.exists(), "the backup beyond jupyterhub_backup_keep was not removed"
     [backup] = _backups()
@@ -119,8 +115,8 @@ def test_restore_brings_back_accounts_approvals_files_and_secrets(host, hub_url,
 
     proc = run_playbook("restore.yml")
 
-    assert proc.returncode == 0, _tail(proc)
-    assert "inventory source" not in proc.stderr, _tail(proc)
+    assert proc.returncode == 0, tail(proc)
+    assert "inventory source" not in proc.stderr, tail(proc)
     assert host.file(SECRET).content_string == secret, "the secret was not restored"
     # every account logs in with its old password, approvals kept
     assert HubUser(hub_url, "admin", admin_password(NODE)).login()
@@ -145,7 +141,7 @@ def test_restore_brings_back_accounts_approvals_files_and_secrets(host, hub_url,
     proc = run_playbook("restore.yml", "-e", f"backup={bad}")
     assert proc.returncode != 0
     assert f"users/jupyterhub-user-{ann.name}.tar.gz does not match its sha256" in proc.stdout, (
-        _tail(proc)
+        tail(proc)
     )
     assert _started(host) == started, "a refused restore touched the hub"
     ann.stop()

@@ -21,15 +21,11 @@ import pytest
 import requests
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
-from fleetrun import recap, run_playbook
+from fleetrun import recap, run_playbook, tail
 from hubclient import HubUser
 
 SSL_DIR = "/etc/jupyterfleet/hub/ssl"
 PORT = 8000
-
-
-def _tail(proc) -> str:
-    return (proc.stdout + proc.stderr)[-4000:]
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +65,7 @@ def _names(cert: x509.Certificate) -> set[str]:
 
 def _converge(*args: str):
     proc = run_playbook("site.yml", *args)
-    assert proc.returncode == 0, _tail(proc)
+    assert proc.returncode == 0, tail(proc)
     return proc
 
 

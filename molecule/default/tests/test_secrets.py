@@ -8,7 +8,7 @@ import json
 import uuid
 
 from conftest import NODE
-from fleetrun import digest, leaks, recap, run_playbook
+from fleetrun import digest, leaks, recap, run_playbook, tail
 from hubclient import HubUser, admin_password, logged_in, server_answers
 
 DIR = "/etc/jupyterfleet/secrets"
@@ -28,10 +28,6 @@ def _key_lines(host) -> dict[str, str]:
     return {f"hub.key line {i}": ln for i, ln in enumerate(body) if len(ln) >= 40}
 
 
-def _tail(proc) -> str:
-    return (proc.stdout + proc.stderr)[-4000:]
-
-
 def test_secret_files_are_root_0600_in_a_0700_directory(host):
     d = host.file(DIR)
     assert (d.user, d.mode) == ("root", 0o700)
@@ -43,8 +39,8 @@ def test_secret_files_are_root_0600_in_a_0700_directory(host):
 def test_a_verbose_converge_keeps_every_secret_and_prints_none(host):
     before = _secrets(host)
     proc = run_playbook("site.yml", "-v")
-    assert proc.returncode == 0, _tail(proc)
-    assert all(c["changed"] == 0 for c in recap(proc.stdout).values()), _tail(proc)
+    assert proc.returncode == 0, tail(proc)
+    assert all(c["changed"] == 0 for c in recap(proc.stdout).values()), tail(proc)
     after = _secrets(host)
     assert {n: digest(v) for n, v in after.items()} == {n: digest(v) for n, v in before.items()}
     # the admin's password was printed once, by the run that made the account: never again
@@ -67,7 +63,7 @@ def test_rotating_the_cookie_secret_logs_users_out_but_keeps_their_servers(host,
         "rotate-secrets.yml", "-v", "-e", json.dumps({"jupyterhub_rotate_secrets": list(NAMES)})
     )
 
-    assert proc.returncode == 0, _tail(proc)
+    assert proc.returncode == 0, tail(proc)
     after = _secrets(host)
     assert all(digest(after[n]) != digest(before[n]) for n in NAMES)
     assert all(len(v) == 64 for v in after.values())

@@ -10,18 +10,9 @@ import re
 import time
 
 from conftest import NODE
-from fleetrun import leaks, recap, run_playbook
+from fleetrun import leaks, recap, run_playbook, table_row, tail
 
 PROBE = "jfverifyprobe"
-
-
-def _tail(proc) -> str:
-    return (proc.stdout + proc.stderr)[-6000:]
-
-
-def _row(out: str, check: str, where: str, status: str) -> bool:
-    pattern = rf"^\s*\"?{check}\s+{re.escape(where)}\s+{status}\s"
-    return re.search(pattern, out, re.MULTILINE) is not None
 
 
 def test_verify_passes_on_the_workstation(host):
@@ -29,13 +20,13 @@ def test_verify_passes_on_the_workstation(host):
     proc = run_playbook("verify.yml", "-v")
     took = time.monotonic() - started
     out = proc.stdout
-    assert proc.returncode == 0, _tail(proc)
-    assert "no problem found" in out, _tail(proc)
-    assert _row(out, "node", NODE, "ok") and _row(out, "image", NODE, "ok"), _tail(proc)
-    assert _row(out, "hub", NODE, "ok"), _tail(proc)
+    assert proc.returncode == 0, tail(proc)
+    assert "no problem found" in out, tail(proc)
+    assert table_row(out, "node", NODE, "ok") and table_row(out, "image", NODE, "ok"), tail(proc)
+    assert table_row(out, "hub", NODE, "ok"), tail(proc)
     for profile in ("cpu", "cpu-large"):
         assert re.search(rf"probe\s+{profile}\s+ok\s+server started in \d+ s and reached", out)
-    assert _row(out, "cleanup", PROBE, "ok"), _tail(proc)
+    assert table_row(out, "cleanup", PROBE, "ok"), tail(proc)
     # nothing of the probe is left on the host
     assert host.check_output(f"docker ps -aq --filter name=jupyter-{PROBE}") == ""
     assert host.run(f"docker volume inspect jupyterhub-user-{PROBE}").rc != 0
@@ -46,8 +37,6 @@ def test_verify_passes_on_the_workstation(host):
 
 def test_verify_in_check_mode_changes_nothing_and_skips_the_probe(host):
     proc = run_playbook("verify.yml", "--check")
-    assert proc.returncode == 0, _tail(proc)
-    assert recap(proc.stdout)[NODE]["changed"] == 0, _tail(proc)
-    assert re.search(r"probe\s+\(all profiles\)\s+skip\s+skipped: --check", proc.stdout), _tail(
-        proc
-    )
+    assert proc.returncode == 0, tail(proc)
+    assert recap(proc.stdout)[NODE]["changed"] == 0, tail(proc)
+    assert re.search(r"probe\s+\(all profiles\)\s+skip\s+skipped: --check", proc.stdout), tail(proc)

@@ -17,15 +17,11 @@ from pathlib import Path
 
 import yaml
 from conftest import MANAGER
-from fleetrun import PROJECT, run_playbook
+from fleetrun import PROJECT, run_playbook, tail
 from hubclient import HubUser, admin_password, logged_in, server_answers
 
 BACKUPS = Path(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"]) / "inventory" / ".backups"
 PG = "$(docker ps -q --filter label=com.docker.swarm.service.name=postgres)"
-
-
-def _tail(proc) -> str:
-    return (proc.stdout + proc.stderr)[-4000:]
 
 
 def test_restore_brings_back_the_postgresql_database_and_users_files(nodes, hub_url):
@@ -44,7 +40,7 @@ def test_restore_brings_back_the_postgresql_database_and_users_files(nodes, hub_
 
     proc = run_playbook("backup.yml")
 
-    assert proc.returncode == 0, _tail(proc)
+    assert proc.returncode == 0, tail(proc)
     backup = max(p for p in BACKUPS.iterdir() if p.is_dir() and p.name[0].isdigit())
     manifest = json.loads((backup / "manifest.json").read_text())
     galaxy = yaml.safe_load((PROJECT / "galaxy.yml").read_text())
@@ -74,7 +70,7 @@ def test_restore_brings_back_the_postgresql_database_and_users_files(nodes, hub_
 
     proc = run_playbook("restore.yml")
 
-    assert proc.returncode == 0, _tail(proc)
+    assert proc.returncode == 0, tail(proc)
     # every account logs in with its old password, approvals kept
     assert HubUser(hub_url, "admin", admin_password(MANAGER)).login()
     assert ann.login(), "ann's account or approval was lost"

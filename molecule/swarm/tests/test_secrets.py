@@ -10,7 +10,7 @@ import json
 import uuid
 
 from conftest import MANAGER
-from fleetrun import digest, leaks, run_playbook
+from fleetrun import digest, leaks, run_playbook, tail
 from hubclient import HubUser, admin_password, logged_in, server_answers
 
 DIR = "/etc/jupyterfleet/secrets"
@@ -34,10 +34,6 @@ def _join_tokens(mgr) -> dict[str, str]:
 
 def _node_states(mgr) -> list[str]:
     return sorted(mgr.sh("docker node ls --format '{{.Hostname}} {{.Status}}'").splitlines())
-
-
-def _tail(proc) -> str:
-    return (proc.stdout + proc.stderr)[-4000:]
 
 
 def test_secret_files_are_root_0600_on_the_hub_host(nodes):
@@ -77,7 +73,7 @@ def test_rotation_keeps_users_logged_in_and_servers_running(nodes, hub_url):
 
     proc = run_playbook("rotate-secrets.yml", "-v")
 
-    assert proc.returncode == 0, _tail(proc)
+    assert proc.returncode == 0, tail(proc)
     # the join tokens were rotated, never printed, and every node is still a Ready member
     new_tokens = _join_tokens(mgr)
     for kind in tokens:

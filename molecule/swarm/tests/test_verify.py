@@ -13,22 +13,11 @@ import time
 
 import requests
 from conftest import CPU, GPU, MANAGER
-from fleetrun import leaks, run_playbook
+from fleetrun import leaks, run_playbook, table_row, tail
 from hubclient import HubUser, admin_password, logged_in
 
 PROBE = "jfverifyprobe"
 TOKEN_FILE = "/etc/jupyterfleet/secrets/verify_api_token"
-
-
-def _tail(proc) -> str:
-    return (proc.stdout + proc.stderr)[-6000:]
-
-
-def _row(out: str, check: str, where: str, status: str) -> bool:
-    return (
-        re.search(rf"^\s*\"?{check}\s+{re.escape(where)}\s+{status}\s", out, re.MULTILINE)
-        is not None
-    )
 
 
 def _probe_left_nothing(mgr, hub_url):
@@ -76,16 +65,16 @@ def test_verify_passes_on_the_healthy_swarm(nodes, hub_url):
     proc = run_playbook("verify.yml", "-v")
     took = time.monotonic() - started
     out = proc.stdout
-    assert proc.returncode == 0, _tail(proc)
-    assert "no problem found" in out, _tail(proc)
+    assert proc.returncode == 0, tail(proc)
+    assert "no problem found" in out, tail(proc)
     for node in (MANAGER, GPU, CPU):
-        assert _row(out, "node", node, "ok"), _tail(proc)
-        assert _row(out, "image", node, "ok"), _tail(proc)
-    assert _row(out, "hub", MANAGER, "ok"), _tail(proc)
+        assert table_row(out, "node", node, "ok"), tail(proc)
+        assert table_row(out, "image", node, "ok"), tail(proc)
+    assert table_row(out, "hub", MANAGER, "ok"), tail(proc)
     # each profile started where its placement sends it, and answered through the proxy
     assert re.search(rf"probe\s+cpu\s+ok\s+server started on {CPU} in \d+ s and reached", out)
     assert re.search(rf"probe\s+gpu\s+ok\s+server started on {GPU} in \d+ s and reached", out)
-    assert _row(out, "cleanup", PROBE, "ok"), _tail(proc)
+    assert table_row(out, "cleanup", PROBE, "ok"), tail(proc)
     _probe_left_nothing(mgr, hub_url)
     # the probe's token is never printed, not even with -v
     assert leaks(proc.stdout + proc.stderr, {"verify_api_token": mgr.sh(f"cat {TOKEN_FILE}")}) == []
@@ -104,15 +93,15 @@ def test_verify_fails_naming_a_drained_worker(nodes, hub_url):
     finally:
         mgr.sh(f"docker node update --availability active {CPU}")
     out = proc.stdout
-    assert proc.returncode != 0, "verify.yml passed with a drained worker:\n" + _tail(proc)
+    assert proc.returncode != 0, "verify.yml passed with a drained worker:\n" + tail(proc)
     failure = next((ln for ln in out.splitlines() if "VERIFY FAILED" in ln), "")
-    assert f"node {CPU}: availability drain (expected active)" in failure, _tail(proc)
-    assert "probe cpu: spawn failed" in failure, _tail(proc)
+    assert f"node {CPU}: availability drain (expected active)" in failure, tail(proc)
+    assert "probe cpu: spawn failed" in failure, tail(proc)
     # only the drained node is named: the others are fine
-    assert _row(out, "node", MANAGER, "ok") and _row(out, "node", GPU, "ok"), _tail(proc)
-    assert _row(out, "node", CPU, "FAIL"), _tail(proc)
+    assert table_row(out, "node", MANAGER, "ok") and table_row(out, "node", GPU, "ok"), tail(proc)
+    assert table_row(out, "node", CPU, "FAIL"), tail(proc)
     # the probe user is removed also when its spawn failed
-    assert _row(out, "cleanup", PROBE, "ok"), _tail(proc)
+    assert table_row(out, "cleanup", PROBE, "ok"), tail(proc)
     _probe_left_nothing(mgr, hub_url)
     print(f"verify.yml with a drained worker took {took:.0f} s")
 

@@ -10,11 +10,7 @@ import time
 
 import docker
 from conftest import CPU, GPU, MANAGER
-from fleetrun import recap, run_playbook
-
-
-def _tail(proc) -> str:
-    return (proc.stdout + proc.stderr)[-5000:]
+from fleetrun import recap, run_playbook, tail
 
 
 def test_unreachable_worker_then_rerun_finishes(nodes):
@@ -27,12 +23,12 @@ def test_unreachable_worker_then_rerun_finishes(nodes):
 
     assert proc.returncode != 0, "a run with an unreachable host must not report success"
     hosts = recap(proc.stdout)
-    assert hosts[CPU]["unreachable"] == 1, _tail(proc)
+    assert hosts[CPU]["unreachable"] == 1, tail(proc)
     for name in (MANAGER, GPU):
-        assert hosts[name]["failed"] == 0 and hosts[name]["unreachable"] == 0, _tail(proc)
-    assert f"NOT CONVERGED: {CPU}" in proc.stdout, _tail(proc)
+        assert hosts[name]["failed"] == 0 and hosts[name]["unreachable"] == 0, tail(proc)
+    assert f"NOT CONVERGED: {CPU}" in proc.stdout, tail(proc)
     # the rest converged all the way: the hub play ran on the manager
-    assert "JupyterHub | Wait until the hub answers]" in proc.stdout, _tail(proc)
+    assert "JupyterHub | Wait until the hub answers]" in proc.stdout, tail(proc)
 
     # the worker is back: a re-run finishes its part
     end = time.monotonic() + 60
@@ -41,7 +37,7 @@ def test_unreachable_worker_then_rerun_finishes(nodes):
     ):
         time.sleep(2)
     proc = run_playbook("site.yml")
-    assert proc.returncode == 0, _tail(proc)
+    assert proc.returncode == 0, tail(proc)
     assert all(c["failed"] == 0 and c["unreachable"] == 0 for c in recap(proc.stdout).values())
     assert "NOT CONVERGED" not in proc.stdout
     end = time.monotonic() + 60
