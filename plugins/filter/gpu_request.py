@@ -60,11 +60,11 @@ _value:
 """
 
 from ansible.errors import AnsibleFilterError
-from ansible_collections.jupyterfleet.hub.plugins.module_utils._profiles import (
-    ProfileError,
-)
-from ansible_collections.jupyterfleet.hub.plugins.module_utils._profiles import (
+from ansible_collections.jupyterfleet.hub.plugins.module_utils._gpus import (
     gpu_request as _gpu_request,
+)
+from ansible_collections.jupyterfleet.hub.plugins.module_utils._profile_base import (
+    ProfileError,
 )
 
 

@@ -44,11 +44,11 @@ _value:
 """
 
 from ansible.errors import AnsibleFilterError
-from ansible_collections.jupyterfleet.hub.plugins.module_utils._profiles import (
-    ProfileError,
-)
-from ansible_collections.jupyterfleet.hub.plugins.module_utils._profiles import (
+from ansible_collections.jupyterfleet.hub.plugins.module_utils._gpus import (
     gpu_reservation as _gpu_reservation,
+)
+from ansible_collections.jupyterfleet.hub.plugins.module_utils._profile_base import (
+    ProfileError,
 )
 
 

@@ -53,11 +53,11 @@ _value:
 """
 
 from ansible.errors import AnsibleFilterError
-from ansible_collections.jupyterfleet.hub.plugins.module_utils._profiles import (
-    ProfileError,
-)
-from ansible_collections.jupyterfleet.hub.plugins.module_utils._profiles import (
+from ansible_collections.jupyterfleet.hub.plugins.module_utils._constraints import (
     placement_constraints as _placement_constraints,
+)
+from ansible_collections.jupyterfleet.hub.plugins.module_utils._profile_base import (
+    ProfileError,
 )
 
 

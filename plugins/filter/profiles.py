@@ -195,7 +195,7 @@ _value:
 """
 
 from ansible.errors import AnsibleFilterError
-from ansible_collections.jupyterfleet.hub.plugins.module_utils._profiles import (
+from ansible_collections.jupyterfleet.hub.plugins.module_utils._profile_base import (
     ProfileError,
 )
 from ansible_collections.jupyterfleet.hub.plugins.module_utils._profiles import (

@@ -37,10 +37,10 @@ _value:
 """
 
 from ansible.errors import AnsibleFilterError
-from ansible_collections.jupyterfleet.hub.plugins.module_utils._profiles import (
+from ansible_collections.jupyterfleet.hub.plugins.module_utils._profile_base import (
     ProfileError,
 )
-from ansible_collections.jupyterfleet.hub.plugins.module_utils._profiles import (
+from ansible_collections.jupyterfleet.hub.plugins.module_utils._seed import (
     to_env_string as _to_env_string,
 )
 

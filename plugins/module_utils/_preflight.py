@@ -12,15 +12,19 @@ import ipaddress
 import re
 import string
 
-from ansible_collections.jupyterfleet.hub.plugins.module_utils._profiles import (
-    ProfileError,
-    apply_constraint_gpus,
+from ansible_collections.jupyterfleet.hub.plugins.module_utils._constraints import (
     constraints_match,
-    env_string,
-    parse_constraint_images,
+)
+from ansible_collections.jupyterfleet.hub.plugins.module_utils._profile_base import (
+    ProfileError,
 )
 from ansible_collections.jupyterfleet.hub.plugins.module_utils._profiles import (
     profiles as normalize_profiles,
+)
+from ansible_collections.jupyterfleet.hub.plugins.module_utils._seed import (
+    apply_constraint_gpus,
+    env_string,
+    parse_constraint_images,
 )
 
 NATIVE_FORBIDDEN = (",", " ", "/")

@@ -1,23 +1,36 @@
 # Copyright (c) jupyterfleet developers
 # Apache License 2.0 (see https://www.apache.org/licenses/LICENSE-2.0)
-"""Unit tests of the shared parsing and validation in module_utils/_profiles.py."""
+"""Unit tests of the shared parsers in module_utils (_constraints, _images, _seed, _gpus,
+_resources, _profiles): what they share, round trips between them, the profile list."""
 
 from __future__ import annotations
 
 import re
 
 import pytest
-from ansible_collections.jupyterfleet.hub.plugins.module_utils._profiles import (
-    ProfileError,
-    env_string,
+from ansible_collections.jupyterfleet.hub.plugins.module_utils._constraints import (
+    parse_constraint,
+    placement_constraints,
+)
+from ansible_collections.jupyterfleet.hub.plugins.module_utils._gpus import (
     gpu_request,
     gpu_reservation,
+)
+from ansible_collections.jupyterfleet.hub.plugins.module_utils._images import (
     image_reference,
-    memory_to_bytes,
-    parse_constraint,
-    parse_constraint_images,
-    placement_constraints,
+)
+from ansible_collections.jupyterfleet.hub.plugins.module_utils._profile_base import (
+    ProfileError,
+)
+from ansible_collections.jupyterfleet.hub.plugins.module_utils._profiles import (
     profiles,
+)
+from ansible_collections.jupyterfleet.hub.plugins.module_utils._resources import (
+    memory_to_bytes,
+)
+from ansible_collections.jupyterfleet.hub.plugins.module_utils._seed import (
+    env_string,
+    parse_constraint_images,
     to_constraint_images,
     to_env_string,
 )
