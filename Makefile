@@ -14,7 +14,7 @@ export PYTHONPATH := $(COLLECTIONS)
 SCENARIO ?=
 SCENARIOS := $(notdir $(patsubst %/molecule.yml,%,$(wildcard molecule/*/molecule.yml)))
 
-.PHONY: help setup docker lab lab-swarm lab-destroy test lint unit badinput e2e build clean
+.PHONY: help setup docker lab lab-swarm lab-destroy test lint readmes unit badinput e2e build clean
 
 help: ## Show this help
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -42,14 +42,18 @@ lab-destroy: setup ## Remove the labs' node containers and volumes
 	ansible-playbook tests/lab/destroy.yml -i inventories/lab
 	ansible-playbook tests/lab/destroy.yml -i inventories/lab-swarm
 
-lint: setup ## yamllint, ansible-lint (production profile), ruff, shellcheck, ansible-doc, changelog fragments
+lint: setup ## yamllint, ansible-lint (production profile), ruff, shellcheck, ansible-doc, role READMEs, changelog fragments
 	yamllint -s .
 	ansible-lint
 	ruff check .
 	ruff format --check .
 	shellcheck $$(git ls-files --cached --others --exclude-standard '*.sh') .ci/run
 	bash tests/lint/ansible-doc.sh
+	python3 tests/lint/role_readmes.py --check
 	antsibull-changelog lint
+
+readmes: setup ## Write each role README's inputs section from its meta/argument_specs.yml
+	python3 tests/lint/role_readmes.py
 
 unit: setup ## Unit tests of the plugins
 	pytest -q tests/unit
