@@ -8,7 +8,8 @@ between the BEGIN/END markers, and `tests/unit/test_role_readmes.py` fails when 
 
     python3 tests/lint/role_readmes.py          # rewrite the generated sections (make readmes)
     python3 tests/lint/role_readmes.py --check  # exit 1 naming the stale READMEs
-A role without a README gets one: its title, its main entry point's description, the inputs.
+A role without a README gets one generated whole: its title, then between BEGIN_ALL and END
+its main entry point's description and its inputs.
 """
 
 from __future__ import annotations
@@ -24,6 +25,12 @@ ROOT = Path(__file__).resolve().parents[2]
 COLLECTION = "jupyterfleet.hub"
 BEGIN = (
     "<!-- BEGIN inputs: generated from meta/argument_specs.yml by `make readmes`; edit the specs -->"
+)
+# A README with no prose of its own is generated whole after its title: the main entry
+# point's description, then the inputs.
+BEGIN_ALL = (
+    "<!-- BEGIN description and inputs: generated from meta/argument_specs.yml by"
+    " `make readmes`; edit the specs -->"
 )
 END = "<!-- END inputs -->"
 
@@ -89,10 +96,16 @@ def _rows(options: dict, prefix: str = "") -> list[str]:
     return rows
 
 
-def generated(role: Path) -> str:
-    """The inputs section of a role's README."""
+def generated(role: Path, begin: str = BEGIN) -> str:
+    """The generated section of a role's README: the inputs, after the description for BEGIN_ALL."""
     specs = yaml.safe_load((role / "meta" / "argument_specs.yml").read_text())["argument_specs"]
-    out = [BEGIN, "## Inputs", ""]
+    out = [begin]
+    if begin == BEGIN_ALL:
+        main = specs["main"]
+        short = [p.rstrip(".") + "." for p in _paragraphs(main.get("short_description"))]
+        for para in short + _paragraphs(main.get("description")):
+            out += [para, ""]
+    out += ["## Inputs", ""]
     out.append(
         f"Checked by the role itself at its start; also `ansible-doc -t role "
         f"{COLLECTION}.{role.name}`."
@@ -110,27 +123,17 @@ def generated(role: Path) -> str:
     return "\n".join(out) + "\n"
 
 
-def _new_readme(role: Path) -> str:
-    main = yaml.safe_load((role / "meta" / "argument_specs.yml").read_text())["argument_specs"][
-        "main"
-    ]
-    short = [p.rstrip(".") + "." for p in _paragraphs(main.get("short_description"))]
-    head = [f"# {COLLECTION}.{role.name}", ""]
-    for para in short + _paragraphs(main.get("description")):
-        head += [para, ""]
-    return "\n".join(head) + "\n" + generated(role)
-
-
 def updated(role: Path) -> str:
-    """The role's README with its inputs section as generated now."""
+    """The role's README with its generated section as generated now."""
     path = role / "README.md"
     if not path.exists():
-        return _new_readme(role)
+        return f"# {COLLECTION}.{role.name}\n\n" + generated(role, BEGIN_ALL)
     text = path.read_text()
-    if BEGIN in text and END in text:
-        before, rest = text.split(BEGIN, 1)
-        after = rest.split(END, 1)[1].lstrip("\n")
-        return before + generated(role) + ("\n" + after if after else "")
+    for begin in (BEGIN_ALL, BEGIN):
+        if begin in text and END in text:
+            before, rest = text.split(begin, 1)
+            after = rest.split(END, 1)[1].lstrip("\n")
+            return before + generated(role, begin) + ("\n" + after if after else "")
     return text.rstrip("\n") + "\n\n" + generated(role)
 
 
