@@ -1,14 +1,52 @@
 import os
+import socket
+import ssl
 import sys
 import tempfile
+from pathlib import Path
 
 import docker
 import pytest
+from cryptography import x509
 
 sys.path.insert(0, os.path.join(os.environ["MOLECULE_PROJECT_DIRECTORY"], "tests", "e2e"))
 
+from ordering import run_last
+
 NODE = os.environ.get("JUPYTERFLEET_HUB_NODE", "jf-default-ws1")
 CERT = "/etc/jupyterfleet/hub/ssl/hub.crt"
+# Modules that leave the lab changed for what runs after them, run last in this order: the
+# reconverge shortens the culler's idle timeout (no later module may leave a server idle),
+# the reboot restarts the node.
+RUN_LAST = ("test_reconverge.py", "test_firewall_reboot.py")
+SECRETS_DIR = "/etc/jupyterfleet/secrets"
+SECRET_NAMES = ("cookie_secret", "proxy_auth_token", "verify_api_token")
+
+
+def hub_cert(host) -> x509.Certificate:
+    """The hub's certificate on the node."""
+    return x509.load_pem_x509_certificate(host.file(CERT).content_string.encode())
+
+
+def served_cert(ip: str, port: int = 8000) -> x509.Certificate:
+    """The certificate the public port presents (not verified here: that is the point)."""
+    ctx = ssl.create_default_context()
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    with socket.create_connection((ip, port), timeout=10) as raw, ctx.wrap_socket(raw) as tls:
+        return x509.load_der_x509_certificate(tls.getpeercert(binary_form=True))
+
+
+@pytest.fixture(scope="module")
+def node_ip():
+    """The hub host's address on the lab network."""
+    nets = docker.from_env().containers.get(NODE).attrs["NetworkSettings"]["Networks"]
+    return next(n["IPAddress"] for n in nets.values() if n["IPAddress"])
+
+
+def hub_secrets(host) -> dict[str, str]:
+    """The hub's generated secrets on the node, by name."""
+    return {n: host.file(f"{SECRETS_DIR}/{n}").content_string.strip() for n in SECRET_NAMES}
 
 
 @pytest.fixture(scope="session")
@@ -35,3 +73,7 @@ def hub_url():
 def hub_ca(hub_url):
     """What `verify=` takes for a plain request to the hub: its certificate, or False (HTTP)."""
     return os.environ.get("JUPYTERFLEET_HUB_CA") or False if hub_url.startswith("https") else False
+
+
+def pytest_collection_modifyitems(items):
+    run_last(items, RUN_LAST, Path(__file__).parent)

@@ -9,6 +9,7 @@ workstation itself, as Docker's volume driver mounting NFS for a notebook would,
 the NFS ports.
 """
 
+import json
 import subprocess
 import sys
 
@@ -65,8 +66,11 @@ def here_listening(node):
 
 
 def _notebook_image(node) -> str:
-    images = _run(node, ["docker", "image", "ls", "--format", "{{.ID}} {{.Repository}}"])
-    return next(line.split()[0] for line in images.splitlines() if "notebook" in line)
+    """The default profile's image, as the hub runs it (not a listing of the node's images:
+    one listing of them once came back without it, between two spawns)."""
+    settings = json.loads(_run(node, ["cat", "/etc/jupyterfleet/hub/jupyterfleet.json"]))
+    image = next(p["image"] for p in settings["profiles"] if p["default"])
+    return settings["image_refs"].get(image, image)
 
 
 def _from_a_notebook(node, host, specs) -> dict:
