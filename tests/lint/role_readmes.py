@@ -23,9 +23,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 COLLECTION = "jupyterfleet.hub"
-BEGIN = (
-    "<!-- BEGIN inputs: generated from meta/argument_specs.yml by `make readmes`; edit the specs -->"
-)
+BEGIN = "<!-- BEGIN inputs: generated from meta/argument_specs.yml by `make readmes`; edit the specs -->"
 # A README with no prose of its own is generated whole after its title: the main entry
 # point's description, then the inputs.
 BEGIN_ALL = (
