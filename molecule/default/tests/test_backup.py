@@ -4,7 +4,8 @@ Users sign up (one approved, one not), one writes a file in her server; playbook
 runs; then the hub's SQLite volume (with the hub container), the user's file and a secret are
 lost; playbooks/restore.yml brings everything back and every account logs in with its old
 password, approvals kept. A tampered backup is refused, naming the file, before the hub is
-touched; an older backup beyond the retention count is removed. The lab is left converged:
+touched; an older backup beyond the retention count is removed. The same backup kept on a
+host of the inventory (jupyterhub_backup_host) is checked there. The lab is left converged:
 the restored hub is the one site.yml deploys.
 """
 
@@ -25,6 +26,7 @@ from hubclient import HubUser, admin_password, logged_in, server_answers
 BACKUPS = Path(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"]) / "inventory" / ".backups"
 SECRET = "/etc/jupyterfleet/secrets/cookie_secret"
 NAME_RE = r"^[0-9]{8}T[0-9]{6}Z$"
+REMOTE = "/var/backups/jupyterfleet-test"
 
 
 def _backups() -> list[Path]:
@@ -145,3 +147,36 @@ def test_restore_brings_back_accounts_approvals_files_and_secrets(host, hub_url,
     )
     assert _started(host) == started, "a refused restore touched the hub"
     ann.stop()
+
+
+def test_a_backup_kept_on_a_host_of_the_inventory_is_checked_there(host, hub_url):
+    """jupyterhub_backup_host: the same backup written on a host (the workstation itself here),
+    its manifest checked there, and a copy tampered with there refused before the hub is
+    touched."""
+    host.check_output(f"rm -rf {REMOTE}")
+    on_host = ("-e", f"jupyterhub_backup_host={NODE}", "-e", f"jupyterhub_backup_dir={REMOTE}")
+    try:
+        # the database and the secrets: users' volumes go the same way (test above), slower
+        proc = run_playbook("backup.yml", *on_host, "-e", "jupyterhub_backup_users=false")
+
+        assert proc.returncode == 0, tail(proc)
+        [name] = host.check_output(f"ls {REMOTE}").split()
+        backup = f"{REMOTE}/{name}"
+        assert host.file(REMOTE).mode == 0o700 and host.file(backup).mode == 0o700
+        manifest = json.loads(host.file(f"{backup}/manifest.json").content_string)
+        assert (manifest["mode"], manifest["database"]) == ("single", "sqlite")
+        files = {f["file"]: f["sha256"] for f in manifest["files"]}
+        assert set(files) == {"hub.sqlite", "secrets.tar.gz"}
+        for file, sha256 in files.items():
+            assert host.check_output(f"sha256sum {backup}/{file}").split()[0] == sha256, file
+            assert host.file(f"{backup}/{file}").mode == 0o600, file
+        assert not BACKUPS.joinpath(name).exists(), "the backup was written on the controller"
+
+        host.check_output(f"echo tampered >> {backup}/secrets.tar.gz")
+        started = _started(host)
+        proc = run_playbook("restore.yml", *on_host, "-e", f"backup={name}")
+        assert proc.returncode != 0
+        assert "secrets.tar.gz does not match its sha256" in proc.stdout, tail(proc)
+        assert _started(host) == started, "a refused restore touched the hub"
+    finally:
+        host.check_output(f"rm -rf {REMOTE}")
