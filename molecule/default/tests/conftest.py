@@ -11,7 +11,7 @@ from cryptography import x509
 
 sys.path.insert(0, os.path.join(os.environ["MOLECULE_PROJECT_DIRECTORY"], "tests", "e2e"))
 
-from ordering import run_last
+from ordering import order
 
 NODE = os.environ.get("JUPYTERFLEET_HUB_NODE", "jf-default-ws1")
 CERT = "/etc/jupyterfleet/hub/ssl/hub.crt"
@@ -76,4 +76,4 @@ def hub_ca(hub_url):
 
 
 def pytest_collection_modifyitems(items):
-    run_last(items, RUN_LAST, Path(__file__).parent)
+    order(items, Path(__file__).parent, last=RUN_LAST)
