@@ -55,45 +55,27 @@ def test_one_profile_needs_no_form(fleet):
     assert FleetDockerSpawner(user=_user("alice")).options_form == ""
 
 
+def _nfs_volume(version: int) -> dict:
+    """A local volume of type nfs: Docker mounts the user's directory of the export itself."""
+    options = {
+        "type": "nfs",
+        "o": f"addr=172.20.0.2,rw,hard,noatime,nfsvers={version}",
+        "device": ":/srv/jupyterfleet/notebooks/alice",
+    }
+    return {
+        "Type": "volume",
+        "Source": "jupyterhub-user-alice",
+        "VolumeOptions": {"DriverConfig": {"Name": "local", "Options": options}},
+    }
+
+
 @pytest.mark.parametrize(
     ("kind", "expected"),
     [
         ("local", {"Type": "volume", "Source": "jupyterhub-user-alice"}),
         ("bind", {"Type": "bind", "Source": "/srv/jupyterfleet/users/alice"}),
-        (
-            "nfs3",
-            {
-                "Type": "volume",
-                "Source": "jupyterhub-user-alice",
-                "VolumeOptions": {
-                    "DriverConfig": {
-                        "Name": "local",
-                        "Options": {
-                            "type": "nfs",
-                            "o": "addr=172.20.0.2,rw,hard,noatime,nfsvers=3",
-                            "device": ":/srv/jupyterfleet/notebooks/alice",
-                        },
-                    }
-                },
-            },
-        ),
-        (
-            "nfs4",
-            {
-                "Type": "volume",
-                "Source": "jupyterhub-user-alice",
-                "VolumeOptions": {
-                    "DriverConfig": {
-                        "Name": "local",
-                        "Options": {
-                            "type": "nfs",
-                            "o": "addr=172.20.0.2,rw,hard,noatime,nfsvers=4",
-                            "device": ":/srv/jupyterfleet/notebooks/alice",
-                        },
-                    }
-                },
-            },
-        ),
+        ("nfs3", _nfs_volume(3)),
+        ("nfs4", _nfs_volume(4)),
     ],
 )
 def test_mounts_per_storage_type(fleet, kind, expected):
