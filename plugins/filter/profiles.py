@@ -86,6 +86,18 @@ options:
         C(constraints), C(gpus), C(cpu_limit), C(cpu_guarantee), C(mem_limit), C(mem_guarantee)
         and C(environment), validated like the profile keys.
     type: dict
+  seed:
+    description:
+      - The seed's C(SPAWNER_CONSTRAINT_IMAGES) (C(name:c1,c2->image;...), as
+        P(jupyterfleet.hub.constraint_images#filter) reads it) adds one profile per entry, after
+        the list's own, described V(from SPAWNER_CONSTRAINT_IMAGES). With O(seed) or
+        O(seed_gpus) given, errors start with the inventory variable they come from
+        (C(fleet_profiles) or C(fleet_seed_constraint_images)); this is the fleet role's and
+        the preflight's one pipeline.
+    type: str
+  seed_gpus:
+    description: The seed's C(SPAWNER_CONSTRAINT_WITH_GPUS) (C(name->count;...)) for O(seed).
+    type: str
 """
 
 EXAMPLES = r"""
@@ -199,14 +211,19 @@ from ansible_collections.jupyterfleet.hub.plugins.module_utils._profile_base imp
     ProfileError,
 )
 from ansible_collections.jupyterfleet.hub.plugins.module_utils._profiles import (
+    fleet_profiles,
+)
+from ansible_collections.jupyterfleet.hub.plugins.module_utils._profiles import (
     profiles as _profiles,
 )
 
 
-def profiles(value, defaults=None):
-    """Profile list (+ defaults) -> fully normalised profiles with derived keys."""
+def profiles(value, defaults=None, seed=None, seed_gpus=None):
+    """Profile list (+ defaults, + the seed's encoding) -> normalised profiles with derived keys."""
     try:
-        return _profiles(value, defaults=defaults)
+        if seed is None and seed_gpus is None:
+            return _profiles(value, defaults=defaults)
+        return fleet_profiles(value, defaults, seed or "", seed_gpus or "")
     except ProfileError as exc:
         raise AnsibleFilterError(f"profiles: {exc}") from None
 

@@ -19,12 +19,10 @@ from ansible_collections.jupyterfleet.hub.plugins.module_utils._profile_base imp
     ProfileError,
 )
 from ansible_collections.jupyterfleet.hub.plugins.module_utils._profiles import (
-    profiles as normalize_profiles,
+    fleet_profiles,
 )
 from ansible_collections.jupyterfleet.hub.plugins.module_utils._seed import (
-    apply_constraint_gpus,
     env_string,
-    parse_constraint_images,
 )
 
 NATIVE_FORBIDDEN = (",", " ", "/")
@@ -535,21 +533,16 @@ def _port_list_problems(var, ports):
 def _normalise(data):
     """Turn the raw inventory values into what the checks compare; report what is malformed."""
     out = []
-    seed = []
     try:
-        seed = apply_constraint_gpus(
-            parse_constraint_images(data.get("seed_constraint_images")),
+        data["profiles"] = fleet_profiles(
+            data.get("raw_profiles"),
+            data.get("profile_defaults"),
+            data.get("seed_constraint_images"),
             data.get("seed_constraint_with_gpus"),
         )
     except ProfileError as exc:
-        out.append(f"fleet_seed_constraint_images / fleet_seed_constraint_with_gpus: {exc}")
-    try:
-        data["profiles"] = normalize_profiles(
-            list(data.get("raw_profiles") or []) + seed, data.get("profile_defaults")
-        )
-    except ProfileError as exc:
         data["profiles"] = []
-        out.append(f"fleet_profiles: {exc}")
+        out.append(str(exc))
     try:
         env_string(data["hub"].get("environment"))
     except ProfileError as exc:

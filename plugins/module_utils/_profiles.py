@@ -39,7 +39,9 @@ from ansible_collections.jupyterfleet.hub.plugins.module_utils._resources import
 )
 from ansible_collections.jupyterfleet.hub.plugins.module_utils._seed import (
     _check_name,
+    apply_constraint_gpus,
     env_string,
+    parse_constraint_images,
 )
 
 # --------------------------------------------------------------------------------------------
@@ -242,6 +244,27 @@ def profiles(value, defaults=None):
     if default_index is None:
         result[0]["default"] = True
     return result
+
+
+SEED_DESCRIPTION = "from SPAWNER_CONSTRAINT_IMAGES"
+
+
+def fleet_profiles(value, defaults=None, seed="", seed_gpus=""):
+    """The fleet's profile list: ``value`` (fleet_profiles), then one profile per entry of the
+    seed's SPAWNER_CONSTRAINT_IMAGES (``seed``, with SPAWNER_CONSTRAINT_WITH_GPUS ``seed_gpus``),
+    normalised by :func:`profiles` with ``defaults``. The one pipeline of the preflight and the
+    fleet role. Errors start with the inventory variable they come from."""
+    try:
+        entries = apply_constraint_gpus(parse_constraint_images(seed), seed_gpus)
+    except ProfileError as exc:
+        raise ProfileError(
+            f"fleet_seed_constraint_images / fleet_seed_constraint_with_gpus: {exc}"
+        ) from None
+    from_seed = [{**entry, "description": SEED_DESCRIPTION} for entry in entries]
+    try:
+        return profiles(list(value or []) + from_seed, defaults)
+    except ProfileError as exc:
+        raise ProfileError(f"fleet_profiles: {exc}") from None
 
 
 def profiles_for_node(profiles, node):

@@ -302,3 +302,56 @@ def test_profiles_do_not_modify_input():
     data = [{"name": "a", "image": "busybox", "constraints": {"x": "y"}}]
     profiles(data)
     assert data == [{"name": "a", "image": "busybox", "constraints": {"x": "y"}}]
+
+
+# --- the fleet's one pipeline (preflight and fleet role) ---------------------------------
+
+
+def test_fleet_profiles_appends_the_seeds_profiles_after_the_lists_own():
+    from ansible_collections.jupyterfleet.hub.plugins.module_utils._profiles import (
+        fleet_profiles,
+    )
+
+    got = fleet_profiles(
+        [{"name": "cpu", "image": "busybox"}], {"mem_limit": "1G"}, SEED, "jetson->1"
+    )
+    assert [p["name"] for p in got] == ["cpu", "jetson", "quant"]
+    assert [p["description"] for p in got] == [
+        "",
+        "from SPAWNER_CONSTRAINT_IMAGES",
+        "from SPAWNER_CONSTRAINT_IMAGES",
+    ]
+    assert [p["gpus"] for p in got] == [0, 1, 0]
+    assert {p["mem_limit"] for p in got} == {"1G"}
+    assert got == profiles(got)
+
+
+def test_fleet_profiles_errors_name_the_inventory_variable():
+    from ansible_collections.jupyterfleet.hub.plugins.module_utils._profiles import (
+        fleet_profiles,
+    )
+
+    with pytest.raises(ProfileError, match=r"^fleet_seed_constraint_images / fleet_seed_"):
+        fleet_profiles([{"name": "cpu", "image": "busybox"}], None, "bad entry", "")
+    with pytest.raises(ProfileError, match=r"^fleet_profiles: profiles\[1\] \(cpu\): name"):
+        fleet_profiles([{"name": "cpu", "image": "a"}, {"name": "cpu", "image": "b"}])
+
+
+def test_the_preflight_and_the_filter_make_the_same_profiles():
+    from ansible_collections.jupyterfleet.hub.plugins.filter.profiles import (
+        profiles as profiles_filter,
+    )
+    from ansible_collections.jupyterfleet.hub.plugins.module_utils._preflight import _normalise
+
+    raw = [{"name": "cpu", "image": "busybox", "cpu_limit": 2}]
+    data = {
+        "raw_profiles": raw,
+        "profile_defaults": {"mem_limit": "2G"},
+        "seed_constraint_images": SEED,
+        "seed_constraint_with_gpus": "jetson->2",
+        "hub": {"environment": {}},
+    }
+    assert _normalise(data) == []
+    assert data["profiles"] == profiles_filter(
+        raw, {"mem_limit": "2G"}, seed=SEED, seed_gpus="jetson->2"
+    )
