@@ -1,12 +1,24 @@
 import os
 import sys
+from pathlib import Path
 
 import docker
 import pytest
 
 sys.path.insert(0, os.path.join(os.environ["MOLECULE_PROJECT_DIRECTORY"], "tests", "e2e"))
 
+from ordering import order
+
 MANAGER, GPU, CPU = "jf-swarm-mgr", "jf-swarm-gpu", "jf-swarm-cpu"
+# Before any other module: the upgrade's checks read what prepare.yml left (its users, a
+# running server) before other tests restart anything. After every other: the unreachable
+# worker converges the whole site twice with the lab's own settings.
+RUN_FIRST = ("test_upgrade.py",)
+RUN_LAST = ("test_unreachable.py",)
+
+
+def pytest_collection_modifyitems(items):
+    order(items, Path(__file__).parent, first=RUN_FIRST, last=RUN_LAST)
 
 
 class Node:

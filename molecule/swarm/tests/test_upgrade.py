@@ -3,7 +3,7 @@
 molecule's prepare step (prepare_upgrade.py) converged the site with the previous JupyterHub
 in the hub image, signed up users (the admin authorized them), started one user's server and
 wrote a file in it; molecule's converge (site.yml with the collection's pins) was the upgrade.
-Here, right after it (the file's name sorts it first, before other tests restart anything):
+Here, right after it (conftest.py's RUN_FIRST, before other tests restart anything):
 the hub runs the JupyterHub the collection pins, every account still logs in with its password,
 the running server was adopted (the same swarm task and container, never restarted, reachable
 through the proxy) with its file intact, the backup made before the upgrade exists and its

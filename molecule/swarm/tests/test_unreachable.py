@@ -2,8 +2,8 @@
 ends by naming it, and a re-run once it is back finishes the job.
 
 The CPU worker is frozen (`docker pause` of the lab node: its network and swarm state stay, but
-Ansible cannot run anything there, like a hung or cut-off workstation). Runs last: it converges
-the whole site twice.
+Ansible cannot run anything there, like a hung or cut-off workstation). Runs last (conftest.py's
+RUN_LAST): it converges the whole site twice.
 """
 
 import time
