@@ -98,3 +98,5 @@ def test_the_upgrade_kept_users_servers_and_files_and_made_a_backup_first(nodes,
     for name, sha in files.items():
         assert hashlib.sha256((backup / name).read_bytes()).hexdigest() == sha, name
     assert f"{srv['user']}" in (backup / "hub.sql").read_text(), "the backup lacks the users"
+    # the lab as the other modules expect it: no server left running from before
+    uma.stop()
