@@ -11,10 +11,11 @@ from ordering import order
 
 MANAGER, GPU, CPU = "jf-swarm-mgr", "jf-swarm-gpu", "jf-swarm-cpu"
 # Before any other module: the upgrade's checks read what prepare.yml left (its users, a
-# running server) before other tests restart anything. After every other: the unreachable
-# worker converges the whole site twice with the lab's own settings.
+# running server) before other tests restart anything. After every other: a fourth node
+# added and retired (it leaves the lab as it found it), then the unreachable worker, which
+# converges the whole site twice with the lab's own settings.
 RUN_FIRST = ("test_upgrade.py",)
-RUN_LAST = ("test_unreachable.py",)
+RUN_LAST = ("test_nodes.py", "test_unreachable.py")
 
 
 def pytest_collection_modifyitems(items):
