@@ -115,7 +115,13 @@ def test_refusals_change_nothing(nodes, new):
 
 def test_add_a_cpu_worker(nodes, new, extra_inventory):
     mgr = nodes[MANAGER]
-    proc = run_playbook("site.yml", "-i", extra_inventory)
+    # the site's settings as they stand: an earlier module (the verbose rotation) runs with
+    # autolock off, and the inventory's autolock must not be what changes the manager here
+    autolock = mgr.sh(
+        "docker info --format '{{.Swarm.Cluster.Spec.EncryptionConfig.AutoLockManagers}}'"
+    )
+    assert autolock in ("true", "false"), autolock
+    proc = run_playbook("site.yml", "-i", extra_inventory, "-e", f"swarm_autolock={autolock}")
     assert proc.returncode == 0, tail(proc)
     hosts = recap(proc.stdout)
     assert hosts[NEW]["changed"] > 0 and hosts[NEW]["failed"] == 0, tail(proc)
