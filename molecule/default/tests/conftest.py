@@ -16,9 +16,10 @@ from ordering import order
 NODE = os.environ.get("JUPYTERFLEET_HUB_NODE", "jf-default-ws1")
 CERT = "/etc/jupyterfleet/hub/ssl/hub.crt"
 # Modules that leave the lab changed for what runs after them, run last in this order: the
-# reconverge shortens the culler's idle timeout (no later module may leave a server idle),
-# the reboot restarts the node.
-RUN_LAST = ("test_reconverge.py", "test_firewall_reboot.py")
+# failed upgrade and its roll-back restore the database of a moment before, the reconverge
+# rebuilds the hub image and shortens the culler's idle timeout (no later module may leave a
+# server idle), the reboot restarts the node.
+RUN_LAST = ("test_upgrade_rollback.py", "test_reconverge.py", "test_firewall_reboot.py")
 SECRETS_DIR = "/etc/jupyterfleet/secrets"
 SECRET_NAMES = ("cookie_secret", "proxy_auth_token", "verify_api_token")
 

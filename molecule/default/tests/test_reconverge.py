@@ -1,8 +1,12 @@
 """One converge of the site with other settings, and what it must do and must not.
 
-A converge costs minutes, so one serves three checks. It runs with -v, with the idle
-culler's timeout at 30 s checked every 5 s and with HTTPS validity settings that make the
-self-signed certificate due for renewal, as a team would set them in its inventory:
+A converge costs minutes, so one serves four checks. It runs with -v, with the idle
+culler's timeout at 30 s checked every 5 s, with HTTPS validity settings that make the
+self-signed certificate due for renewal, and with one more pin in the hub image's packages,
+as a team would set them in its inventory:
+- the rebuilt hub image is an upgrade: a backup first, the hub stopped, `jupyterhub
+  upgrade-db` with the new image on the SQLite database, the new hub running, recorded in
+  upgrades.log, every account made before it logging in;
 - it keeps every secret and prints none (nor the HTTPS key, nor the admin's password);
 - the certificate near its end is made again with the same key, and served at once;
 - the culler it configures stops an idle server and spares a busy one.
@@ -13,23 +17,43 @@ the lab so (only the reboot comes after; it starts no server, and the lab is des
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import threading
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 import requests
+import yaml
 from conftest import CERT, NODE, hub_cert, hub_secrets, served_cert
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
-from fleetrun import digest, leaks, recap, run_playbook, tail
+from fleetrun import PROJECT, digest, leaks, recap, run_playbook, tail
 from hubclient import HubUser, admin_password, logged_in
 
 TIMEOUT, EVERY = 30, 5
 SETTINGS = "/etc/jupyterfleet/hub/jupyterfleet.json"
 KEY = "/etc/jupyterfleet/hub/ssl/hub.key"
+UPGRADES = "/etc/jupyterfleet/hub/upgrades.log"
+BACKUPS = Path(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"]) / "inventory" / ".backups"
+
+
+def _hub_image(host) -> str:
+    return host.check_output("docker inspect -f '{{.Image}}' jupyterhub")
+
+
+def _hub_packages_with_one_more_pin(host) -> list[str]:
+    """The role's hub packages and a pin of tornado at the version the hub image holds: the
+    image is built again (a new requirements file) from wheels already at hand."""
+    defaults = yaml.safe_load((PROJECT / "roles/images/defaults/main.yml").read_text())
+    version = host.check_output(
+        "docker run --rm --entrypoint python3 $(docker inspect -f '{{.Config.Image}}' jupyterhub)"
+        " -c 'import importlib.metadata as m; print(m.version(\"tornado\"))'"
+    )
+    return [*defaults["images_hub_python_packages"], f"tornado=={version}"]
 
 
 def _key_lines(host) -> dict[str, str]:
@@ -42,11 +66,16 @@ def _key_lines(host) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def reconverge(host):
-    """site.yml -v with the settings above; the secrets and certificate before it, its run."""
+def reconverge(host, hub_url):
+    """site.yml -v with the settings above; what was there before it (secrets, certificate,
+    hub image, an account), its run."""
     before = {"secrets": hub_secrets(host), "key": host.file(KEY).content_string}
     before["cert"] = hub_cert(host)
+    before["image"] = _hub_image(host)
+    admin = logged_in(HubUser(hub_url, "admin", admin_password(NODE)))
+    before["user"] = _new_user(hub_url, admin, "early")
     settings = {
+        "images_hub_python_packages": _hub_packages_with_one_more_pin(host),
         "jupyterhub_idle_culler_timeout": TIMEOUT,
         "jupyterhub_idle_culler_every": EVERY,
         # a certificate made for 3650 days has fewer than 3651 left: renew it now, for 3652
@@ -59,6 +88,27 @@ def reconverge(host):
         with open(os.environ["JUPYTERFLEET_HUB_CA"], "w", encoding="utf-8") as f:
             f.write(host.file(CERT).content_string)
     return before, proc
+
+
+def test_a_new_hub_image_is_an_upgrade_that_keeps_every_account(host, reconverge):
+    before, proc = reconverge
+    assert proc.returncode == 0, tail(proc)
+    image = _hub_image(host)
+    assert image != before["image"], "the hub image was not built again"
+    built = host.check_output("docker image inspect -f '{{.Id}}' jupyterfleet/hub:0.1.0")
+    assert image == built, "the hub does not run the image just built"
+    line = host.file(UPGRADES).content_string.splitlines()[-1]
+    fields = dict(f.split("=", 1) for f in line.split()[1:])
+    assert (fields["from"], fields["to"], fields["upgrade-db"]) == (before["image"], image, "ok")
+    # the backup it made first is whole
+    manifest = json.loads((BACKUPS / fields["backup"] / "manifest.json").read_text())
+    for entry in manifest["files"]:
+        data = (BACKUPS / fields["backup"] / entry["file"]).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == entry["sha256"], entry["file"]
+    assert {"hub.sqlite", "secrets.tar.gz"} <= {e["file"] for e in manifest["files"]}
+    # the database the new hub runs on is the old one: an account made before logs in
+    user = before["user"]
+    assert user.login(), f"{user.name} cannot log in after the upgrade"
 
 
 def test_it_keeps_every_secret_and_prints_none(host, reconverge):
