@@ -14,7 +14,7 @@ export PYTHONPATH := $(COLLECTIONS)
 SCENARIO ?=
 SCENARIOS := $(notdir $(patsubst %/molecule.yml,%,$(wildcard molecule/*/molecule.yml)))
 
-.PHONY: help setup docker lab lab-swarm lab-destroy test lint readmes unit badinput e2e build clean
+.PHONY: help setup docker lab lab-swarm lab-destroy test lint readmes unit badinput e2e build clean bench-login
 
 help: ## Show this help
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -65,6 +65,10 @@ build: setup ## Build the collection tarball
 	ansible-galaxy collection build --force --output-path .cache/dist
 
 test: lint unit build badinput e2e ## Everything CI runs
+
+NODE ?= jf-default-ws1
+bench-login: setup ## Login figures of a converged lab hub (NODE=its node) into bench/results/login.json; not in `make test`
+	python3 bench/login.py --node $(NODE) $(if $(LABEL),--label "$(LABEL)")
 
 clean: ## Remove the virtualenv and caches
 	rm -rf $(VENV) .cache

@@ -68,9 +68,11 @@ SECONDS_VARS = {
     "jupyterhub_idle_culler_every": 1,
     "jupyterhub_idle_culler_max_age": 0,
     "jupyterhub_last_activity_interval": 1,
+    "jupyterhub_auth_client_window": 1,
 }
 OTHER_INPUT_VARS = (
     "jupyterhub_auth_minimum_password_length",
+    "jupyterhub_auth_client_failed_logins",
     "jupyterhub_spawner_volume_name",
     "jupyterhub_rotate_secrets",
 )
@@ -471,6 +473,15 @@ def _seconds_problems(var, value):
     ]
 
 
+def _count_problems(var, value):
+    count = _whole_number(value)
+    if count is not None and count >= 0:
+        return []
+    return [
+        f"{var}: {value!r} is not a number of logins; expected an integer of 0 (no limit) or more"
+    ]
+
+
 def _volume_name_problems(var, value):
     problem = _volume_template_problem(var, value)
     return [problem] if problem else []
@@ -504,6 +515,7 @@ CHECKS = {
     **dict.fromkeys(MIRROR_VARS, _mirror_problems),
     **dict.fromkeys(SECONDS_VARS, _seconds_problems),
     "jupyterhub_auth_minimum_password_length": _password_length_problems,
+    "jupyterhub_auth_client_failed_logins": _count_problems,
     "jupyterhub_spawner_volume_name": _volume_name_problems,
     "jupyterhub_rotate_secrets": _rotate_problems,
 }

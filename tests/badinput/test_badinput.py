@@ -304,6 +304,19 @@ CASES = {
         SINGLE,
         ["jupyterhub_auth_minimum_password_length: 0 is below the floor of 8"],
     ),
+    "client-failed-logins-negative": (
+        {"jupyterhub_auth_client_failed_logins": -1},
+        SINGLE,
+        [
+            "jupyterhub_auth_client_failed_logins: -1 is not a number of logins",
+            "0 (no limit) or more",
+        ],
+    ),
+    "client-window-zero": (
+        {"jupyterhub_auth_client_window": 0},
+        SINGLE,
+        ["jupyterhub_auth_client_window: 0 is not a usable number of seconds", "at least 1"],
+    ),
     "culler-timeout-zero": (
         {"jupyterhub_idle_culler_timeout": 0},
         SINGLE,

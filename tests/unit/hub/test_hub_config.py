@@ -32,6 +32,8 @@ def test_single_mode(settings, tmp_path):
     assert c.Authenticator.admin_users == {"admin"}
     assert c.FleetNativeAuthenticator.reserved_names == {"jfverifyprobe"}
     assert c.NativeAuthenticator.allowed_failed_logins == 3
+    assert c.FleetNativeAuthenticator.client_failed_logins == 10
+    assert c.FleetNativeAuthenticator.client_window == 60
 
 
 def test_swarm_mode(swarm_settings, tmp_path):

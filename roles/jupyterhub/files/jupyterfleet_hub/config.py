@@ -79,6 +79,9 @@ def _auth(c, s: dict) -> None:
     c.NativeAuthenticator.enable_signup = auth["enable_signup"]
     c.NativeAuthenticator.open_signup = auth["open_signup"]
     c.FleetNativeAuthenticator.unlock_file = auth["unlock_file"]
+    # a client's failed logins (by address): past the limit, refused at once for the window
+    c.FleetNativeAuthenticator.client_failed_logins = auth["client_failed_logins"]
+    c.FleetNativeAuthenticator.client_window = auth["client_window"]
     # playbooks/verify.yml's probe user is created by its hub service only
     c.FleetNativeAuthenticator.reserved_names = {s["verify"]["probe_user"]}
 

@@ -55,6 +55,8 @@ GOOD = [
     {"jupyterhub_idle_culler_timeout": 30, "jupyterhub_idle_culler_every": "5"},
     {"jupyterhub_idle_culler_max_age": 0, "jupyterhub_last_activity_interval": 1},
     {"jupyterhub_idle_culler_max_age": 86400},
+    {"jupyterhub_auth_client_failed_logins": 10, "jupyterhub_auth_client_window": 60},
+    {"jupyterhub_auth_client_failed_logins": 0, "jupyterhub_auth_client_window": "1"},
 ]
 
 
@@ -232,6 +234,27 @@ BAD = [
         (
             "jupyterhub_idle_culler_max_age: -1 is not a usable number of seconds; expected an"
             " integer of 0 (never) or more"
+        ),
+    ),
+    (
+        {"jupyterhub_auth_client_window": 0},
+        (
+            "jupyterhub_auth_client_window: 0 is not a usable number of seconds; expected an"
+            " integer of at least 1"
+        ),
+    ),
+    (
+        {"jupyterhub_auth_client_failed_logins": -1},
+        (
+            "jupyterhub_auth_client_failed_logins: -1 is not a number of logins; expected an"
+            " integer of 0 (no limit) or more"
+        ),
+    ),
+    (
+        {"jupyterhub_auth_client_failed_logins": "ten"},
+        (
+            "jupyterhub_auth_client_failed_logins: 'ten' is not a number of logins; expected an"
+            " integer of 0 (no limit) or more"
         ),
     ),
     (
