@@ -33,7 +33,6 @@ import json
 import os
 
 import yaml
-
 from ansible.errors import AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
 

@@ -52,23 +52,28 @@ import os
 import re
 
 import yaml
-
 from ansible.errors import AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
 
-ROLES_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "roles")
+ROLES_DIR = os.path.join(
+    os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "roles"
+)
 FILES = {"argument_specs": ("meta", "argument_specs.yml"), "defaults": ("defaults", "main.yml")}
 
 
 def role_data(role: str, part: str, roles_dir: str = ROLES_DIR) -> dict:
     """The parsed argument specs (the ``argument_specs`` mapping) or defaults of one role."""
     if not isinstance(role, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", role):
-        raise ValueError(f"role name {role!r}: expected a role of jupyterfleet.hub, e.g. 'jupyterhub'")
+        raise ValueError(
+            f"role name {role!r}: expected a role of jupyterfleet.hub, e.g. 'jupyterhub'"
+        )
     if part not in FILES:
         raise ValueError(f"part {part!r}: expected one of {', '.join(FILES)}")
     path = os.path.join(roles_dir, role, *FILES[part])
     if not os.path.isdir(os.path.join(roles_dir, role)):
-        raise ValueError(f"role {role!r}: jupyterfleet.hub has no such role (looked in {roles_dir})")
+        raise ValueError(
+            f"role {role!r}: jupyterfleet.hub has no such role (looked in {roles_dir})"
+        )
     if not os.path.isfile(path):
         return {}
     with open(path, encoding="utf-8") as handle:
