@@ -103,7 +103,7 @@ options:
 EXAMPLES = r"""
 - name: Normalise the profiles
   ansible.builtin.set_fact:
-    __fleet_profiles: "{{ fleet_profiles | jupyterfleet.hub.profiles(fleet_profile_defaults) }}"
+    fleet_profiles_resolved: "{{ fleet_profiles | jupyterfleet.hub.profiles(fleet_profile_defaults) }}"
   vars:
     fleet_profile_defaults:
       mem_limit: 8G

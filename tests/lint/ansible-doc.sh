@@ -16,6 +16,7 @@ check() { # type name
 }
 for f in plugins/filter/*.py; do check filter "$(basename "$f" .py)"; done
 for f in plugins/modules/*.py; do check module "$(basename "$f" .py)"; done
+for f in plugins/lookup/*.py; do check lookup "$(basename "$f" .py)"; done
 for d in roles/*/; do check role "$(basename "$d")"; done
 if [ ${#failed[@]} -gt 0 ]; then
   printf 'ansible-doc cannot show:\n' >&2

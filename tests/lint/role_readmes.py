@@ -10,6 +10,12 @@ between the BEGIN/END markers, and `tests/unit/test_role_readmes.py` fails when 
     python3 tests/lint/role_readmes.py --check  # exit 1 naming the stale READMEs
 A role without a README gets one generated whole: its title, then between BEGIN_ALL and END
 its main entry point's description and its inputs.
+
+A role's outputs (the facts and variables it sets for other roles and playbooks to read) are
+described in its meta/outputs.yml, a mapping `outputs:` of name to `type`, `set` (where and
+how: a fact on which hosts, or a role variable) and `description` (Ansible markup, as in the
+specs). They are rendered after the inputs, as the README's "Outputs" section. Other roles
+read only these names of a role, never its `__` internals (tests/unit/test_role_boundaries.py).
 """
 
 from __future__ import annotations
@@ -117,8 +123,30 @@ def generated(role: Path, begin: str = BEGIN) -> str:
             continue
         out += ["| Variable | Type | Default | Description |", "|---|---|---|---|"]
         out += _rows(options)
+    out += _outputs(role)
     out.append(END)
     return "\n".join(out) + "\n"
+
+
+def _outputs(role: Path) -> list[str]:
+    """The README's Outputs section, from meta/outputs.yml (none without that file)."""
+    path = role / "meta" / "outputs.yml"
+    if not path.exists():
+        return []
+    outputs = (yaml.safe_load(path.read_text()) or {}).get("outputs") or {}
+    out = ["", "## Outputs", ""]
+    out.append(
+        "What this role sets for other roles and playbooks to read (from `meta/outputs.yml`)."
+        " Other roles read these names only, never the role's `__` internals."
+    )
+    out += ["", "| Name | Type | Set | Description |", "|---|---|---|---|"]
+    for name, spec in outputs.items():
+        spec = spec or {}
+        out.append(
+            f"| `{name}` | {_cell(_type(spec))} | {_cell(' '.join(_paragraphs(spec.get('set'))))} | "
+            f"{_cell(' '.join(_paragraphs(spec.get('description'))))} |"
+        )
+    return out
 
 
 def updated(role: Path) -> str:
