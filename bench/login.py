@@ -23,20 +23,16 @@ import json
 import os
 import statistics
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
-
-import docker
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 os.environ.setdefault("MOLECULE_PROJECT_DIRECTORY", str(ROOT))
 
-from hubclient import HubUser, admin_password
+from hubclient import HubUser, admin_password, lab_hub_url
 
-CERT = "/etc/jupyterfleet/hub/ssl/hub.crt"
 USERS = [f"benchlogin{i:02d}" for i in range(20)]
 FLOOD_USER = "benchflood"
 GOALS = {
@@ -44,20 +40,6 @@ GOALS = {
     "login_p95_ms_20_parallel": 1000,
     "hub_api_p95_ms_during_bad_login_flood": 500,
 }
-
-
-def hub_url(node: str) -> str:
-    """The hub's URL on the lab network; its certificate is trusted for the requests."""
-    container = docker.from_env().containers.get(node)
-    nets = container.attrs["NetworkSettings"]["Networks"]
-    ip = next(n["IPAddress"] for n in nets.values() if n["IPAddress"])
-    rc, pem = container.exec_run(["cat", CERT])
-    if rc != 0:
-        return f"http://{ip}:8000"
-    with tempfile.NamedTemporaryFile("wb", suffix=".crt", delete=False) as ca:
-        ca.write(pem)
-    os.environ["JUPYTERFLEET_HUB_CA"] = ca.name
-    return f"https://{ip}:8000"
 
 
 def password(name: str) -> str:
@@ -153,7 +135,7 @@ def main() -> int:
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "login.json"))
     args = parser.parse_args()
 
-    url = hub_url(args.node)
+    url = lab_hub_url(args.node)
     admin = HubUser(url, "admin", admin_password(args.node))
     if not admin.login():
         raise SystemExit("the lab's admin cannot log in (locked out? playbooks/reset-user.yml)")

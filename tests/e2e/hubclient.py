@@ -8,10 +8,33 @@ contents API), against the hub through its proxy. No mocks: every call is HTTP.
 from __future__ import annotations
 
 import os
+import tempfile
 import time
 from pathlib import Path
 
 import requests
+
+HUB_CERT = "/etc/jupyterfleet/hub/ssl/hub.crt"
+
+
+def lab_hub_url(node: str, cert: str = HUB_CERT) -> str:
+    """The public URL of the hub on lab node `node` (its address on the lab network).
+
+    Over HTTPS when the node has the hub's certificate: it is copied here, as a user would
+    install it, and named in $JUPYTERFLEET_HUB_CA, which every HubUser checks the hub against.
+    """
+    import docker
+
+    container = docker.from_env().containers.get(node)
+    nets = container.attrs["NetworkSettings"]["Networks"]
+    ip = next(n["IPAddress"] for n in nets.values() if n["IPAddress"])
+    rc, pem = container.exec_run(["cat", cert])
+    if rc != 0:
+        return f"http://{ip}:8000"
+    with tempfile.NamedTemporaryFile("wb", suffix=".crt", delete=False) as ca:
+        ca.write(pem)
+    os.environ["JUPYTERFLEET_HUB_CA"] = ca.name
+    return f"https://{ip}:8000"
 
 
 def admin_password(hub_host: str, name: str = "admin") -> str:

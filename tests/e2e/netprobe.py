@@ -49,15 +49,21 @@ def lab_bridge() -> str:
 
 
 @contextlib.contextmanager
-def outside_source():
-    """An address of this machine outside RFC 1918, on the lab bridge, for the duration."""
-    address = f"100.64.{os.getpid() % 250 + 1}.{os.getpid() // 250 % 250 + 1}"
+def extra_address(address: str):
+    """`address` added to this machine's lab bridge for the duration, as a client's own."""
     device = lab_bridge()
     subprocess.run(["ip", "addr", "add", f"{address}/32", "dev", device], check=True)
     try:
         yield address
     finally:
         subprocess.run(["ip", "addr", "del", f"{address}/32", "dev", device], check=False)
+
+
+@contextlib.contextmanager
+def outside_source():
+    """An address of this machine outside RFC 1918, on the lab bridge, for the duration."""
+    with extra_address(f"100.64.{os.getpid() % 250 + 1}.{os.getpid() // 250 % 250 + 1}") as a:
+        yield a
 
 
 @contextlib.contextmanager

@@ -2,7 +2,6 @@ import os
 import socket
 import ssl
 import sys
-import tempfile
 from pathlib import Path
 
 import docker
@@ -11,6 +10,7 @@ from cryptography import x509
 
 sys.path.insert(0, os.path.join(os.environ["MOLECULE_PROJECT_DIRECTORY"], "tests", "e2e"))
 
+from hubclient import lab_hub_url
 from ordering import order
 
 NODE = os.environ.get("JUPYTERFLEET_HUB_NODE", "jf-default-ws1")
@@ -58,16 +58,7 @@ def hub_url():
     would install it, and every client of the tests checks the hub against it
     ($JUPYTERFLEET_HUB_CA, read by hubclient.HubUser; `hub_ca` for plain requests).
     """
-    node = docker.from_env().containers.get(NODE)
-    nets = node.attrs["NetworkSettings"]["Networks"]
-    ip = next(n["IPAddress"] for n in nets.values() if n["IPAddress"])
-    rc, pem = node.exec_run(["cat", CERT])
-    if rc != 0:
-        return f"http://{ip}:8000"
-    with tempfile.NamedTemporaryFile("wb", suffix=".crt", delete=False) as ca:
-        ca.write(pem)
-    os.environ["JUPYTERFLEET_HUB_CA"] = ca.name
-    return f"https://{ip}:8000"
+    return lab_hub_url(NODE, CERT)
 
 
 @pytest.fixture(scope="session")

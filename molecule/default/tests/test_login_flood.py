@@ -9,17 +9,15 @@ requests the hub refuses, and the address it names.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import subprocess
 import uuid
 
 import pytest
 import requests
 from conftest import NODE
 from hubclient import HubUser, admin_password
-from netprobe import lab_bridge
+from netprobe import extra_address
 
 REFUSED = "Too many failed logins from your address"
 
@@ -36,16 +34,9 @@ class _FromAddress(requests.adapters.HTTPAdapter):
         super().init_poolmanager(*args, **kwargs)
 
 
-@contextlib.contextmanager
 def lab_address():
     """A second address of this machine in the lab network (RFC 1918, like a colleague's)."""
-    address = f"172.20.250.{os.getpid() % 250 + 1}"
-    device = lab_bridge()
-    subprocess.run(["ip", "addr", "add", f"{address}/32", "dev", device], check=True)
-    try:
-        yield address
-    finally:
-        subprocess.run(["ip", "addr", "del", f"{address}/32", "dev", device], check=False)
+    return extra_address(f"172.20.250.{os.getpid() % 250 + 1}")
 
 
 @pytest.fixture(scope="module")

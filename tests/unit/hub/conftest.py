@@ -14,6 +14,14 @@ sys.path.insert(0, str(HERE.parents[2] / "roles" / "jupyterhub" / "files"))
 
 
 @pytest.fixture
+def db():
+    """A real (in-memory SQLite) hub database: NativeAuthenticator adds its table to it."""
+    from jupyterhub.orm import new_session_factory
+
+    return new_session_factory("sqlite://")()
+
+
+@pytest.fixture
 def settings(tmp_path) -> dict:
     """jupyterfleet.json as the role renders it for the single-mode lab, secrets in tmp_path."""
     s = json.loads((HERE / "settings-single.json").read_text())

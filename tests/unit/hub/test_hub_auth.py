@@ -6,13 +6,6 @@ import json
 
 import pytest
 from jupyterfleet_hub.auth import FleetNativeAuthenticator
-from jupyterhub.orm import new_session_factory
-
-
-@pytest.fixture
-def db():
-    """A real (in-memory SQLite) hub database: NativeAuthenticator adds its table to it."""
-    return new_session_factory("sqlite://")()
 
 
 @pytest.fixture

@@ -23,16 +23,10 @@ from jupyterfleet_hub.auth import (
     _request_scope,
     client_address,
 )
-from jupyterhub.orm import new_session_factory
 from nativeauthenticator.orm import UserInfo
 from tornado.httputil import HTTPHeaders
 
 PASSWORD = "a-long-password-1"
-
-
-@pytest.fixture
-def db():
-    return new_session_factory("sqlite://")()
 
 
 @pytest.fixture
