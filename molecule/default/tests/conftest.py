@@ -21,6 +21,8 @@ CERT = "/etc/jupyterfleet/hub/ssl/hub.crt"
 # server idle), the reboot restarts the node.
 RUN_LAST = ("test_upgrade_rollback.py", "test_reconverge.py", "test_firewall_reboot.py")
 SECRETS_DIR = "/etc/jupyterfleet/secrets"
+# The settings the role renders for the hub package (profiles, image references, culler, ...).
+HUB_SETTINGS = "/etc/jupyterfleet/hub/jupyterfleet.json"
 SECRET_NAMES = ("cookie_secret", "proxy_auth_token", "verify_api_token")
 
 
@@ -43,6 +45,13 @@ def node_ip():
     """The hub host's address on the lab network."""
     nets = docker.from_env().containers.get(NODE).attrs["NetworkSettings"]["Networks"]
     return next(n["IPAddress"] for n in nets.values() if n["IPAddress"])
+
+
+def default_notebook_image(settings: dict) -> str:
+    """The default profile's image as the hub runs it, from the hub's settings (not a listing
+    of the node's images: one listing of them once came back without it, between two spawns)."""
+    image = next(p["image"] for p in settings["profiles"] if p["default"])
+    return settings["image_refs"].get(image, image)
 
 
 def hub_secrets(host) -> dict[str, str]:

@@ -15,7 +15,7 @@ import sys
 
 import docker
 import pytest
-from conftest import NODE
+from conftest import HUB_SETTINGS, NODE, default_notebook_image
 from netprobe import LISTEN, PROBE, listening, probe_lines
 
 NETWORK = "jupyterhub_network"  # fleet_network_name: the hub's and the notebooks' network
@@ -66,11 +66,7 @@ def here_listening(node):
 
 
 def _notebook_image(node) -> str:
-    """The default profile's image, as the hub runs it (not a listing of the node's images:
-    one listing of them once came back without it, between two spawns)."""
-    settings = json.loads(_run(node, ["cat", "/etc/jupyterfleet/hub/jupyterfleet.json"]))
-    image = next(p["image"] for p in settings["profiles"] if p["default"])
-    return settings["image_refs"].get(image, image)
+    return default_notebook_image(json.loads(_run(node, ["cat", HUB_SETTINGS])))
 
 
 def _from_a_notebook(node, host, specs) -> dict:

@@ -28,14 +28,13 @@ from pathlib import Path
 import pytest
 import requests
 import yaml
-from conftest import CERT, NODE, hub_cert, hub_secrets, served_cert
+from conftest import CERT, HUB_SETTINGS, NODE, hub_cert, hub_secrets, served_cert
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from fleetrun import PROJECT, digest, leaks, recap, run_playbook, tail
 from hubclient import HubUser, admin_password, logged_in
 
 TIMEOUT, EVERY = 30, 5
-SETTINGS = "/etc/jupyterfleet/hub/jupyterfleet.json"
 KEY = "/etc/jupyterfleet/hub/ssl/hub.key"
 UPGRADES = "/etc/jupyterfleet/hub/upgrades.log"
 BACKUPS = Path(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"]) / "inventory" / ".backups"
@@ -152,7 +151,7 @@ def _running(user: HubUser) -> bool:
 
 def test_an_idle_server_is_culled_and_a_busy_one_is_not(host, hub_url, reconverge):
     assert reconverge[1].returncode == 0, tail(reconverge[1])
-    culler = json.loads(host.file(SETTINGS).content_string)["idle_culler"]
+    culler = json.loads(host.file(HUB_SETTINGS).content_string)["idle_culler"]
     assert culler == {
         "enabled": True,
         "timeout": TIMEOUT,

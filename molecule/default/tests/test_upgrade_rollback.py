@@ -19,25 +19,18 @@ import uuid
 from pathlib import Path
 
 import pytest
-from conftest import NODE
+from conftest import HUB_SETTINGS, NODE, default_notebook_image
 from fleetrun import run_playbook, tail
 from hubclient import HubUser, admin_password, logged_in, server_answers
 
 INVENTORY = Path(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"]) / "inventory"
 BACKUPS = INVENTORY / ".backups"
-SETTINGS = "/etc/jupyterfleet/hub/jupyterfleet.json"
 UPGRADES = "/etc/jupyterfleet/hub/upgrades.log"
 RESTORE_RE = re.compile(r"ansible-playbook playbooks/restore\.yml -i (\S+) -e backup=([0-9TZ]+)")
 
 
 def _hub(host) -> dict:
     return json.loads(host.check_output("docker inspect jupyterhub"))[0]
-
-
-def _notebook_image(host) -> str:
-    settings = json.loads(host.file(SETTINGS).content_string)
-    image = next(p["image"] for p in settings["profiles"] if p["default"])
-    return settings["image_refs"].get(image, image)
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +45,7 @@ def failed_upgrade(host, hub_url):
     user.put_file("kept.txt", "written before the failed upgrade")
     before = _hub(host)
     log_before = host.file(UPGRADES).content_string if host.file(UPGRADES).exists else ""
-    bad = _notebook_image(host)
+    bad = default_notebook_image(json.loads(host.file(HUB_SETTINGS).content_string))
     proc = run_playbook("site.yml", "-e", f"jupyterhub_image={bad}")
     return {"user": user, "admin": admin, "before": before, "log": log_before, "bad": bad}, proc
 
